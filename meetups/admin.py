@@ -1,0 +1,237 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Prefetch
+from django.db.models.functions import ExtractYear
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+
+from sponsors.models import Sponsorship
+from talks.models import Talk
+from vdlm.admin_utils import image_preview
+
+from . import services
+from .models import AgendaItem, Announcement, Edition, SiteProfile, Venue
+
+
+@admin.register(SiteProfile)
+class SiteProfileAdmin(admin.ModelAdmin):
+    list_display = ["group_name", "hashtag", "members_count", "contact_email"]
+    fieldsets = [
+        (None, {"fields": ["group_name", "hashtag", "tagline", "members_count", "contact_email"]}),
+        ("Links", {"fields": ["github_url", "youtube_url", "meetup_url"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return not SiteProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # There is only one profile: go straight to it.
+        profile = SiteProfile.load()
+        return redirect(reverse("admin:meetups_siteprofile_change", args=[profile.pk]))
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "capacity", "edition_count"]
+    search_fields = ["name", "address", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation").annotate(
+            num_editions=Count("editions")
+        )
+
+    @admin.display(description="editions", ordering="num_editions")
+    def edition_count(self, venue):
+        return venue.num_editions
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "start_time", "kind", "title", "talk"]
+    ordering = ["position"]
+    classes = ["agenda-inline"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the talks of the edition being edited can fill one of its slots.
+        if db_field.name == "talk":
+            edition_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Talk.objects.filter(edition_id=edition_id or None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TalkInline(admin.TabularInline):
+    model = Talk
+    extra = 0
+    fields = ["title", "slug", "kind", "video_url"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+
+
+class SponsorshipInline(admin.TabularInline):
+    model = Sponsorship
+    extra = 0
+    fields = ["organisation", "role", "position", "note"]
+    autocomplete_fields = ["organisation"]
+
+
+class AnnouncementInline(admin.StackedInline):
+    model = Announcement
+    extra = 0
+    fields = [("position", "title"), "body", ("link", "image")]
+    ordering = ["position"]
+
+
+class YearListFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            Edition.objects.annotate(year=ExtractYear("start_date"))
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(start_date__year=int(self.value()))
+        return queryset
+
+
+class HostListFilter(admin.SimpleListFilter):
+    title = "host"
+    parameter_name = "host"
+
+    def lookups(self, request, model_admin):
+        hosts = (
+            Sponsorship.objects.filter(role=Sponsorship.Role.HOST)
+            .values_list("organisation_id", "organisation__name")
+            .distinct()
+            .order_by("organisation__name")
+        )
+        return [(str(pk), name) for pk, name in hosts]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(
+                sponsorships__role=Sponsorship.Role.HOST,
+                sponsorships__organisation_id=int(self.value()),
+            )
+        return queryset
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "display_title",
+        "start_date",
+        "kind",
+        "venue",
+        "host_name",
+        "talk_count",
+        "published",
+        "cancelled",
+    ]
+    list_display_links = ["code", "display_title"]
+    list_filter = [YearListFilter, "kind", "published", "cancelled", HostListFilter]
+    search_fields = [
+        "code",
+        "title",
+        "topic",
+        "venue__name",
+        "talks__title",
+        "talks__speakers__name",
+    ]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["venue", "organizers"]
+    inlines = [AgendaItemInline, TalkInline, SponsorshipInline, AnnouncementInline]
+    actions = ["clone_as_next_edition", "publish", "unpublish"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": [("code", "number", "kind"), "title", "topic", ("published", "cancelled")]}),
+        ("When and where", {"fields": [("start_date", "start_time"), ("end_date", "end_time"), "venue", ("attendance", "stream_url")]}),
+        ("Invitation", {"fields": ["description", "organizers"]}),
+        ("Links", {"fields": ["meetup_url", "video_url", "photos_url", ("intro_slides", "intro_slides_url")]}),
+    ]
+
+    def get_queryset(self, request):
+        hosts = Sponsorship.objects.filter(role=Sponsorship.Role.HOST).select_related("organisation")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("venue")
+            .prefetch_related(Prefetch("sponsorships", queryset=hosts, to_attr="host_sponsorships"))
+            .annotate(num_talks=Count("talks", distinct=True))
+        )
+
+    @admin.display(description="title")
+    def display_title(self, edition):
+        return edition.display_title
+
+    @admin.display(description="host")
+    def host_name(self, edition):
+        hosts = getattr(edition, "host_sponsorships", None)
+        return hosts[0].organisation.name if hosts else "–"
+
+    @admin.display(description="talks", ordering="num_talks")
+    def talk_count(self, edition):
+        return edition.num_talks
+
+    @admin.action(description="Clone as next edition (agenda skeleton and organizers, unpublished)")
+    def clone_as_next_edition(self, request, queryset):
+        for edition in queryset:
+            clone = services.clone_as_next_edition(edition)
+            url = reverse("admin:meetups_edition_change", args=[clone.pk])
+            self.message_user(
+                request,
+                format_html(
+                    'Created <a href="{}">{}</a> from #{}: set its date, venue and talks, then publish it.',
+                    url,
+                    clone,
+                    edition.code,
+                ),
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Publish selected editions")
+    def publish(self, request, queryset):
+        published, refused = services.set_published(queryset, True)
+        if published:
+            self.message_user(request, f"Published {len(published)} edition(s).", messages.SUCCESS)
+        for edition, reason in refused:
+            self.message_user(request, f"#{edition.code} was not published: {reason}", messages.ERROR)
+
+    @admin.action(description="Unpublish selected editions (back to draft)")
+    def unpublish(self, request, queryset):
+        unpublished, _ = services.set_published(queryset, False)
+        self.message_user(request, f"Unpublished {len(unpublished)} edition(s).", messages.SUCCESS)
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "edition", "position", "kind", "start_time"]
+    list_filter = ["kind"]
+    search_fields = ["title", "edition__code"]
+    list_select_related = ["edition"]
+    autocomplete_fields = ["edition", "talk"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["title", "edition", "position", "preview"]
+    search_fields = ["title", "body", "edition__code"]
+    list_select_related = ["edition"]
+    autocomplete_fields = ["edition"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="image")
+    def preview(self, announcement):
+        return image_preview(announcement.image)

@@ -1,0 +1,361 @@
+"""Editions (the numbered meetups, workshops and special events), their venues,
+agendas and announcements, and the one-row site profile."""
+
+import datetime
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from vdlm.validators import validate_image_upload, validate_pdf_upload
+
+
+def ordinal(number):
+    """32 -> '32nd', 11 -> '11th', 23 -> '23rd'."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+class SiteProfile(models.Model):
+    """The group itself: one row, edited in the admin."""
+
+    group_name = models.CharField(max_length=120, default="Vienna Deep Learning Meetup")
+    hashtag = models.CharField(max_length=40, blank=True, help_text="Shown on slides, e.g. #VDLM.")
+    tagline = models.CharField(max_length=200, blank=True)
+    members_count = models.CharField(
+        "members", max_length=20, blank=True, help_text='As the group says it, e.g. "1000+".'
+    )
+    contact_email = models.EmailField(blank=True)
+    github_url = models.URLField("GitHub URL", blank=True)
+    youtube_url = models.URLField("YouTube URL", blank=True)
+    meetup_url = models.URLField("meetup.com URL", blank=True)
+
+    class Meta:
+        verbose_name = "site profile"
+        verbose_name_plural = "site profile"
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="site_profile_single_row"),
+        ]
+
+    def __str__(self):
+        return self.group_name
+
+    CACHE_KEY = "vdlm:site-profile"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        cache.delete(self.CACHE_KEY)
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The profile row, created with defaults on first use."""
+        profile, _ = cls.objects.get_or_create(pk=1)
+        return profile
+
+    @classmethod
+    def cached(cls):
+        """The profile from the cache: every page shows it, so it costs no query."""
+        profile = cache.get(cls.CACHE_KEY)
+        if profile is None:
+            profile = cls.load()
+            cache.set(cls.CACHE_KEY, profile, None)
+        return profile
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        "sponsors.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="venues",
+        help_text="The company or institution the venue belongs to, if any.",
+    )
+    address = models.TextField(blank=True, help_text="Street, postcode and city, as on a letter.")
+    map_url = models.URLField("map link", blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.TextField(
+        "notes for organizers",
+        blank=True,
+        help_text="Access, contact person, equipment. Never shown publicly.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="venue_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EditionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def _today(self):
+        return timezone.localdate()
+
+    def upcoming(self):
+        """Editions whose (last) day is today or later, soonest first."""
+        today = self._today()
+        return self.filter(
+            Q(end_date__isnull=True, start_date__gte=today) | Q(end_date__gte=today)
+        ).order_by("start_date", "start_time", "pk")
+
+    def past(self):
+        """Editions that are over, most recent first."""
+        today = self._today()
+        return self.filter(
+            Q(end_date__isnull=True, start_date__lt=today) | Q(end_date__lt=today)
+        ).order_by("-start_date", "-start_time", "-pk")
+
+    def get_by_code(self, code):
+        """Look an edition up by its code, case-insensitively (/meetups/ai/ = AI)."""
+        return self.get(code__iexact=code)
+
+
+class Edition(models.Model):
+    class Kind(models.TextChoices):
+        MEETUP = "meetup", "Meetup"
+        WORKSHOP = "workshop", "Workshop"
+        SPECIAL = "special", "Special event"
+
+    class Attendance(models.TextChoices):
+        IN_PERSON = "offline", "In person"
+        ONLINE = "online", "Online"
+        HYBRID = "mixed", "Hybrid (in person and online)"
+
+    code = models.CharField(
+        max_length=20,
+        help_text='Short and unique, used in URLs: "32", or "AI" for a special event. '
+        "Letters, digits and dashes.",
+    )
+    number = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text='For the ordinal title ("32nd Vienna Deep Learning Meetup"). '
+        "Leave empty for special events.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MEETUP)
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Leave empty for numbered meetups: "32nd Vienna Deep Learning Meetup" is used.',
+    )
+    topic = models.CharField(max_length=300, blank=True, help_text="One line, as in the archive table.")
+    start_date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True, help_text="Doors or start, Vienna time.")
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Only for events over several days (2018-12-04/05)."
+    )
+    end_time = models.TimeField(null=True, blank=True)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="editions"
+    )
+    attendance = models.CharField(
+        max_length=10, choices=Attendance.choices, default=Attendance.IN_PERSON
+    )
+    stream_url = models.URLField("stream URL", blank=True)
+    description = models.TextField(blank=True, help_text="Markdown. The invitation text.")
+    meetup_url = models.URLField("meetup.com event", blank=True)
+    video_url = models.URLField("video or playlist", blank=True)
+    photos_url = models.URLField("photos", blank=True)
+    intro_slides = models.FileField(
+        "intro slides (PDF)",
+        upload_to="slides/editions/",
+        blank=True,
+        validators=[validate_pdf_upload],
+    )
+    intro_slides_url = models.URLField("intro slides link", blank=True)
+    organizers = models.ManyToManyField(
+        "talks.Person", blank=True, related_name="organized_editions"
+    )
+    published = models.BooleanField(
+        default=False, help_text="Drafts are invisible to the public."
+    )
+    cancelled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("code"), name="edition_code_unique_ci"),
+            models.UniqueConstraint(
+                fields=["kind", "number"],
+                condition=Q(number__isnull=False),
+                name="edition_number_unique_per_kind",
+                violation_error_message="Another edition of this kind already has this number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Za-z0-9-]+$"),
+                name="edition_code_url_safe",
+                violation_error_message="The code may contain only letters, digits and dashes.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="edition_end_date_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_date__isnull=False, end_date__gt=F("start_date"))
+                | Q(end_time__gt=F("start_time")),
+                name="edition_ends_after_it_starts",
+                violation_error_message="The edition must end after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        label = f"#{self.code}" if self.code else "New edition"
+        return f"{label} – {self.display_title} ({self.start_date:%d %b %Y})"
+
+    def get_absolute_url(self):
+        return reverse("meetups:edition_detail", kwargs={"code": self.code.lower()})
+
+    def clean(self):
+        super().clean()
+        if self.code:
+            self.code = self.code.strip()
+        if self.attendance != self.Attendance.IN_PERSON and not self.stream_url and self.published:
+            raise ValidationError(
+                {"stream_url": "An online or hybrid edition needs a stream URL before it is published."}
+            )
+
+    @property
+    def display_title(self):
+        if self.title:
+            return self.title
+        if self.number and self.kind == self.Kind.MEETUP:
+            return f"{ordinal(self.number)} {SiteProfile.cached().group_name}"
+        if self.number:
+            return f"{ordinal(self.number)} {self.get_kind_display()}"
+        return self.topic or self.get_kind_display()
+
+    @property
+    def ordinal(self):
+        return ordinal(self.number) if self.number else ""
+
+    @property
+    def last_date(self):
+        return self.end_date or self.start_date
+
+    @property
+    def is_multi_day(self):
+        return bool(self.end_date and self.end_date != self.start_date)
+
+    @property
+    def starts_at(self):
+        """Aware start datetime in the site's time zone, or None without a time."""
+        if self.start_time is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(self.start_date, self.start_time))
+
+    @property
+    def ends_at(self):
+        if self.end_time is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(self.last_date, self.end_time))
+
+    @property
+    def is_upcoming(self):
+        return self.last_date >= timezone.localdate()
+
+    @property
+    def slides_link(self):
+        if self.intro_slides:
+            return self.intro_slides.url
+        return self.intro_slides_url
+
+
+class AgendaItem(models.Model):
+    """One line of "Topics for Today"."""
+
+    class Kind(models.TextChoices):
+        WELCOME = "welcome", "Welcome & introduction"
+        TALK = "talk", "Talk"
+        ANNOUNCEMENTS = "announcements", "Announcements"
+        BREAK = "break", "Break"
+        CONFERENCE_REPORT = "conference_report", "Conference report"
+        HOT_TOPICS = "hot_topics", "Hot topics & latest news"
+        HOST_PRESENTATION = "host", "Host presentation"
+        NETWORKING = "networking", "Networking"
+        OTHER = "other", "Other"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(
+        help_text="Order on the agenda; lower comes first. Steps of 10 leave room to insert."
+    )
+    start_time = models.TimeField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    talk = models.ForeignKey(
+        "talks.Talk",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        help_text="The talk presented in this slot, if any (a talk of the same edition).",
+    )
+
+    class Meta:
+        ordering = ["edition", "position"]
+        verbose_name = "agenda item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "position"],
+                name="agenda_position_unique_per_edition",
+                violation_error_message="Two agenda items of one edition cannot share a position.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.talk_id and self.edition_id and self.talk.edition_id != self.edition_id:
+            raise ValidationError({"talk": "This talk belongs to another edition."})
+
+
+class Announcement(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="announcements")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    link = models.URLField(blank=True)
+    image = models.ImageField(
+        upload_to="announcements/", blank=True, validators=[validate_image_upload]
+    )
+
+    class Meta:
+        ordering = ["edition", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "position"],
+                name="announcement_position_unique_per_edition",
+                violation_error_message="Two announcements of one edition cannot share a position.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,196 @@
+"""Raffles announced at meetups ("1 free ticket for ML Prague 2020") and their entries."""
+
+import unicodedata
+import uuid
+
+from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+def normalize_answer(text):
+    """Compare answers the way a person would: ignore case, spacing and accents.
+
+    "françois  CHOLLET" and "Francois Chollet" are the same answer.
+    """
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(without_accents.casefold().split())
+
+
+class RaffleQuerySet(models.QuerySet):
+    def open_now(self):
+        now = timezone.now()
+        return self.filter(
+            status=Raffle.Status.PUBLISHED, opens_at__lte=now, closes_at__gt=now
+        )
+
+    def with_entry_counts(self):
+        return self.annotate(
+            entry_count=Count("entries", distinct=True),
+            correct_entry_count=Count(
+                "entries", filter=RaffleEntry.correct_q("entries__"), distinct=True
+            ),
+        )
+
+
+class Raffle(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        DRAWN = "drawn", "Drawn"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    edition = models.ForeignKey(
+        "meetups.Edition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="raffles",
+        help_text="The edition where the raffle was announced.",
+    )
+    prize = models.CharField(max_length=200, help_text='e.g. "1 free ticket".')
+    prize_count = models.PositiveSmallIntegerField(
+        "number of prizes", default=1, help_text="How many winners are drawn."
+    )
+    prize_donor = models.ForeignKey(
+        "sponsors.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donated_raffles",
+    )
+    question = models.CharField(max_length=500)
+    accepted_answers = models.TextField(
+        help_text="One accepted answer per line. Case, spacing and accents are ignored."
+    )
+    rules = models.TextField(blank=True, help_text="Markdown. Shown above the entry form.")
+    opens_at = models.DateTimeField(default=timezone.now, help_text="Vienna time.")
+    closes_at = models.DateTimeField(help_text="Vienna time, to the second.")
+    answer_email = models.EmailField(
+        "email for answers", blank=True, help_text="Where entrants may send answers by email."
+    )
+    email_subject = models.CharField(
+        "subject line", max_length=200, blank=True, help_text='e.g. "ML Prague 2020".'
+    )
+    requires_confirmation = models.BooleanField(
+        default=True,
+        help_text="Only entries whose email address was confirmed take part in the draw.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RaffleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-closes_at", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="raffle_closes_after_it_opens",
+                violation_error_message="The raffle must close after it opens.",
+            ),
+            models.CheckConstraint(
+                condition=Q(prize_count__gte=1),
+                name="raffle_has_a_prize",
+                violation_error_message="A raffle has at least one prize.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("raffles:raffle_detail", kwargs={"slug": self.slug})
+
+    @property
+    def accepted_answer_list(self):
+        return [line.strip() for line in self.accepted_answers.splitlines() if line.strip()]
+
+    def is_correct_answer(self, answer):
+        given = normalize_answer(answer)
+        return bool(given) and given in {normalize_answer(a) for a in self.accepted_answer_list}
+
+    def recheck_entries(self):
+        """Re-derive every entry's correctness after the accepted answers changed."""
+        for entry in self.entries.all():
+            correct = self.is_correct_answer(entry.answer)
+            if entry.answer_correct != correct:
+                entry.answer_correct = correct
+                entry.save(update_fields=["answer_correct"])
+
+    @property
+    def is_open(self):
+        now = timezone.now()
+        return self.status == self.Status.PUBLISHED and self.opens_at <= now < self.closes_at
+
+
+class RaffleEntry(models.Model):
+    class Source(models.TextChoices):
+        WEB = "web", "Web form"
+        EMAIL = "email", "Email"
+
+    raffle = models.ForeignKey(Raffle, on_delete=models.CASCADE, related_name="entries")
+    public_id = models.UUIDField(
+        "public entry id",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Told to the entrant so they can check they were in the draw.",
+    )
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    answer = models.CharField(max_length=500)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    answer_correct = models.BooleanField(
+        default=False, editable=False, help_text="Derived from the raffle's accepted answers."
+    )
+    correct_override = models.BooleanField(
+        "organizer's verdict",
+        null=True,
+        blank=True,
+        help_text="Leave empty to use the automatic check; set to overrule it.",
+    )
+    news_opt_in = models.BooleanField("wants meetup news", default=False)
+
+    class Meta:
+        ordering = ["raffle", "submitted_at", "pk"]
+        verbose_name = "raffle entry"
+        verbose_name_plural = "raffle entries"
+        constraints = [
+            models.UniqueConstraint(
+                "raffle",
+                Lower("email"),
+                name="raffle_entry_one_per_email",
+                violation_error_message="This email address has already entered this raffle.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} – {self.raffle}"
+
+    @staticmethod
+    def correct_q(prefix=""):
+        """Q for entries that count as correct, the organizer's verdict first."""
+        return Q(**{f"{prefix}correct_override": True}) | Q(
+            **{f"{prefix}correct_override__isnull": True, f"{prefix}answer_correct": True}
+        )
+
+    @property
+    def is_correct(self):
+        if self.correct_override is not None:
+            return self.correct_override
+        return self.answer_correct
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip()
+        if self.raffle_id:
+            self.answer_correct = self.raffle.is_correct_answer(self.answer)
+        super().save(*args, **kwargs)

@@ -1,0 +1,173 @@
+"""People (speakers and organizers alike), their talks and the sources a talk cites."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from vdlm.validators import validate_image_upload, validate_pdf_upload
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    affiliation = models.CharField(
+        "current affiliation",
+        max_length=200,
+        blank=True,
+        help_text="Today's affiliation. Each talk keeps the affiliation at the time of the talk.",
+    )
+    bio = models.TextField(blank=True, help_text="Markdown.")
+    photo = models.ImageField(upload_to="people/", blank=True, validators=[validate_image_upload])
+    email = models.EmailField(
+        blank=True, help_text="Private: for organizers only, never shown on the site."
+    )
+    website_url = models.URLField("website", blank=True)
+    github_url = models.URLField("GitHub", blank=True)
+    linkedin_url = models.URLField("LinkedIn", blank=True)
+    scholar_url = models.URLField("Google Scholar", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="person_email_unique_ci",
+                violation_error_message="Another person already has this email address.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.affiliation:
+            return f"{self.name} ({self.affiliation})"
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("talks:speaker_detail", kwargs={"slug": self.slug})
+
+
+class TalkQuerySet(models.QuerySet):
+    def published(self):
+        """Talks of published editions only."""
+        return self.filter(edition__published=True)
+
+
+class Talk(models.Model):
+    class Kind(models.TextChoices):
+        TALK = "talk", "Talk"
+        CONFERENCE_REPORT = "conference_report", "Conference report"
+        HOT_TOPICS = "hot_topics", "Hot topics & latest news"
+        LIGHTNING = "lightning", "Lightning talk"
+        WORKSHOP = "workshop", "Workshop"
+        TUTORIAL = "tutorial", "Tutorial"
+
+    edition = models.ForeignKey("meetups.Edition", on_delete=models.CASCADE, related_name="talks")
+    title = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=300, blank=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
+    abstract = models.TextField(blank=True, help_text="Markdown.")
+    speakers = models.ManyToManyField(Person, through="TalkSpeaker", related_name="talks")
+    slides_file = models.FileField(
+        "slides (PDF)",
+        upload_to="slides/talks/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf_upload],
+    )
+    slides_url = models.URLField("slides link", blank=True)
+    video_url = models.URLField("video", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-edition__start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slides_file="") | Q(slides_url=""),
+                name="talk_slides_file_or_link",
+                violation_error_message="Give the slides either as an uploaded PDF or as a link, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("talks:talk_detail", kwargs={"slug": self.slug})
+
+    @property
+    def slides_link(self):
+        if self.slides_file:
+            return self.slides_file.url
+        return self.slides_url
+
+
+class TalkSpeaker(models.Model):
+    """A speaker of a talk, in order, with the affiliation they had at the time."""
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="talk_speakers")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="talk_speakers")
+    position = models.PositiveSmallIntegerField(default=0)
+    affiliation = models.CharField(
+        "affiliation at the time",
+        max_length=200,
+        blank=True,
+        help_text="Left empty, the person's current affiliation is copied in on save.",
+    )
+
+    class Meta:
+        ordering = ["talk", "position", "pk"]
+        verbose_name = "speaker"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["talk", "person"],
+                name="talk_speaker_once",
+                violation_error_message="This person is already a speaker of this talk.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.affiliation:
+            return f"{self.person.name}, {self.affiliation}"
+        return self.person.name
+
+    def save(self, *args, **kwargs):
+        # Freeze today's affiliation so that later changes to the person keep history right.
+        if not self.affiliation and self.person_id:
+            self.affiliation = self.person.affiliation
+        super().save(*args, **kwargs)
+
+
+class TalkSource(models.Model):
+    """A paper, post or article a talk cites (the Hot Topics block lists its sources)."""
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    url = models.URLField("URL", max_length=500)
+
+    class Meta:
+        ordering = ["talk", "position", "pk"]
+        verbose_name = "source"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["talk", "url"],
+                name="talk_source_once",
+                violation_error_message="This source is already listed for this talk.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.url and not self.url.startswith(("http://", "https://")):
+            raise ValidationError({"url": "Sources must be http(s) links."})
