@@ -40,9 +40,7 @@ class VenueAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation").annotate(
-            num_editions=Count("editions")
-        )
+        return super().get_queryset(request).select_related("organisation").annotate(num_editions=Count("editions"))
 
     @admin.display(description="editions", ordering="num_editions")
     def edition_count(self, venue):
@@ -157,7 +155,10 @@ class EditionAdmin(admin.ModelAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": [("code", "number", "kind"), "title", "topic", ("published", "cancelled")]}),
-        ("When and where", {"fields": [("start_date", "start_time"), ("end_date", "end_time"), "venue", ("attendance", "stream_url")]}),
+        (
+            "When and where",
+            {"fields": [("start_date", "start_time"), ("end_date", "end_time"), "venue", ("attendance", "stream_url")]},
+        ),
         ("Invitation", {"fields": ["description", "organizers"]}),
         ("Links", {"fields": ["meetup_url", "video_url", "photos_url", ("intro_slides", "intro_slides_url")]}),
     ]

@@ -16,10 +16,7 @@ from vdlm.validators import validate_image_upload, validate_pdf_upload
 
 def ordinal(number):
     """32 -> '32nd', 11 -> '11th', 23 -> '23rd'."""
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
 
 
@@ -114,16 +111,16 @@ class EditionQuerySet(models.QuerySet):
     def upcoming(self):
         """Editions whose (last) day is today or later, soonest first."""
         today = self._today()
-        return self.filter(
-            Q(end_date__isnull=True, start_date__gte=today) | Q(end_date__gte=today)
-        ).order_by("start_date", "start_time", "pk")
+        return self.filter(Q(end_date__isnull=True, start_date__gte=today) | Q(end_date__gte=today)).order_by(
+            "start_date", "start_time", "pk"
+        )
 
     def past(self):
         """Editions that are over, most recent first."""
         today = self._today()
-        return self.filter(
-            Q(end_date__isnull=True, start_date__lt=today) | Q(end_date__lt=today)
-        ).order_by("-start_date", "-start_time", "-pk")
+        return self.filter(Q(end_date__isnull=True, start_date__lt=today) | Q(end_date__lt=today)).order_by(
+            "-start_date", "-start_time", "-pk"
+        )
 
     def get_by_code(self, code):
         """Look an edition up by its code, case-insensitively (/meetups/ai/ = AI)."""
@@ -143,14 +140,12 @@ class Edition(models.Model):
 
     code = models.CharField(
         max_length=20,
-        help_text='Short and unique, used in URLs: "32", or "AI" for a special event. '
-        "Letters, digits and dashes.",
+        help_text='Short and unique, used in URLs: "32", or "AI" for a special event. Letters, digits and dashes.',
     )
     number = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text='For the ordinal title ("32nd Vienna Deep Learning Meetup"). '
-        "Leave empty for special events.",
+        help_text='For the ordinal title ("32nd Vienna Deep Learning Meetup"). Leave empty for special events.',
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MEETUP)
     title = models.CharField(
@@ -161,16 +156,10 @@ class Edition(models.Model):
     topic = models.CharField(max_length=300, blank=True, help_text="One line, as in the archive table.")
     start_date = models.DateField()
     start_time = models.TimeField(null=True, blank=True, help_text="Doors or start, Vienna time.")
-    end_date = models.DateField(
-        null=True, blank=True, help_text="Only for events over several days (2018-12-04/05)."
-    )
+    end_date = models.DateField(null=True, blank=True, help_text="Only for events over several days (2018-12-04/05).")
     end_time = models.TimeField(null=True, blank=True)
-    venue = models.ForeignKey(
-        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="editions"
-    )
-    attendance = models.CharField(
-        max_length=10, choices=Attendance.choices, default=Attendance.IN_PERSON
-    )
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="editions")
+    attendance = models.CharField(max_length=10, choices=Attendance.choices, default=Attendance.IN_PERSON)
     stream_url = models.URLField("stream URL", blank=True)
     description = models.TextField(blank=True, help_text="Markdown. The invitation text.")
     meetup_url = models.URLField("meetup.com event", blank=True)
@@ -183,12 +172,8 @@ class Edition(models.Model):
         validators=[validate_pdf_upload],
     )
     intro_slides_url = models.URLField("intro slides link", blank=True)
-    organizers = models.ManyToManyField(
-        "talks.Person", blank=True, related_name="organized_editions"
-    )
-    published = models.BooleanField(
-        default=False, help_text="Drafts are invisible to the public."
-    )
+    organizers = models.ManyToManyField("talks.Person", blank=True, related_name="organized_editions")
+    published = models.BooleanField(default=False, help_text="Drafts are invisible to the public.")
     cancelled = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -343,9 +328,7 @@ class Announcement(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, help_text="Markdown.")
     link = models.URLField(blank=True)
-    image = models.ImageField(
-        upload_to="announcements/", blank=True, validators=[validate_image_upload]
-    )
+    image = models.ImageField(upload_to="announcements/", blank=True, validators=[validate_image_upload])
 
     class Meta:
         ordering = ["edition", "position"]

@@ -35,7 +35,10 @@ class RaffleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "edition", "status"]}),
         ("Prize", {"fields": [("prize", "prize_count"), "prize_donor"]}),
         ("Question", {"fields": ["question", "accepted_answers", "rules"]}),
-        ("Timing and answers by email", {"fields": [("opens_at", "closes_at"), ("answer_email", "email_subject"), "requires_confirmation"]}),
+        (
+            "Timing and answers by email",
+            {"fields": [("opens_at", "closes_at"), ("answer_email", "email_subject"), "requires_confirmation"]},
+        ),
         ("Entries", {"fields": [("entries", "correct_entries")]}),
     ]
 
@@ -63,7 +66,19 @@ class RaffleEntryAdmin(admin.ModelAdmin):
     search_fields = ["email", "name", "answer", "public_id"]
     list_select_related = ["raffle"]
     readonly_fields = ["public_id", "answer_correct", "submitted_at"]
-    fields = ["raffle", "public_id", "email", "name", "answer", "source", "submitted_at", "confirmed_at", "answer_correct", "correct_override", "news_opt_in"]
+    fields = [
+        "raffle",
+        "public_id",
+        "email",
+        "name",
+        "answer",
+        "source",
+        "submitted_at",
+        "confirmed_at",
+        "answer_correct",
+        "correct_override",
+        "news_opt_in",
+    ]
 
     @admin.display(description="correct", boolean=True)
     def correct(self, entry):

@@ -23,16 +23,12 @@ def normalize_answer(text):
 class RaffleQuerySet(models.QuerySet):
     def open_now(self):
         now = timezone.now()
-        return self.filter(
-            status=Raffle.Status.PUBLISHED, opens_at__lte=now, closes_at__gt=now
-        )
+        return self.filter(status=Raffle.Status.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
 
     def with_entry_counts(self):
         return self.annotate(
             entry_count=Count("entries", distinct=True),
-            correct_entry_count=Count(
-                "entries", filter=RaffleEntry.correct_q("entries__"), distinct=True
-            ),
+            correct_entry_count=Count("entries", filter=RaffleEntry.correct_q("entries__"), distinct=True),
         )
 
 
@@ -74,9 +70,7 @@ class Raffle(models.Model):
     answer_email = models.EmailField(
         "email for answers", blank=True, help_text="Where entrants may send answers by email."
     )
-    email_subject = models.CharField(
-        "subject line", max_length=200, blank=True, help_text='e.g. "ML Prague 2020".'
-    )
+    email_subject = models.CharField("subject line", max_length=200, blank=True, help_text='e.g. "ML Prague 2020".')
     requires_confirmation = models.BooleanField(
         default=True,
         help_text="Only entries whose email address was confirmed take part in the draw.",
@@ -176,6 +170,12 @@ class RaffleEntry(models.Model):
     def __str__(self):
         return f"{self.email} – {self.raffle}"
 
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip()
+        if self.raffle_id:
+            self.answer_correct = self.raffle.is_correct_answer(self.answer)
+        super().save(*args, **kwargs)
+
     @staticmethod
     def correct_q(prefix=""):
         """Q for entries that count as correct, the organizer's verdict first."""
@@ -188,9 +188,3 @@ class RaffleEntry(models.Model):
         if self.correct_override is not None:
             return self.correct_override
         return self.answer_correct
-
-    def save(self, *args, **kwargs):
-        self.email = self.email.strip()
-        if self.raffle_id:
-            self.answer_correct = self.raffle.is_correct_answer(self.answer)
-        super().save(*args, **kwargs)

@@ -25,8 +25,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     fields = ["name", "slug", "website", "logo", "logo_preview", "description"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            num_hosted=Count("sponsorships", filter=Q(sponsorships__role=Sponsorship.Role.HOST))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(num_hosted=Count("sponsorships", filter=Q(sponsorships__role=Sponsorship.Role.HOST)))
         )
 
     @admin.display(description="editions hosted", ordering="num_hosted")

@@ -77,6 +77,7 @@ class EditionFactory(DjangoModelFactory):
 class TalkFactory(DjangoModelFactory):
     class Meta:
         model = Talk
+        skip_postgeneration_save = True
 
     edition = factory.SubFactory(EditionFactory)
     title = factory.Sequence(lambda n: f"Talk number {n}")
