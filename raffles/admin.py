@@ -1,6 +1,11 @@
-from django.contrib import admin
+import csv
 
-from .models import Raffle, RaffleEntry
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils import timezone
+
+from . import services
+from .models import Raffle, RaffleDraw, RaffleEntry
 
 
 class RaffleEntryInline(admin.TabularInline):
@@ -21,6 +26,21 @@ class RaffleEntryInline(admin.TabularInline):
         return entry.is_correct
 
 
+class RaffleDrawInline(admin.StackedInline):
+    model = RaffleDraw
+    extra = 0
+    can_delete = False
+    fields = ["sequence", "drawn_at", "drawn_by", "eligible_count", "list_hash", "salt", "seed", "winners"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="winners (full addresses, organizers only)")
+    def winners(self, record):
+        return ", ".join(f"{entry.email} ({entry.public_id})" for entry in services.winner_entries(record)) or "–"
+
+
 @admin.register(Raffle)
 class RaffleAdmin(admin.ModelAdmin):
     list_display = ["title", "edition", "prize", "opens_at", "closes_at", "status", "entries", "correct_entries"]
@@ -28,9 +48,10 @@ class RaffleAdmin(admin.ModelAdmin):
     search_fields = ["title", "question", "prize"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["edition", "prize_donor"]
-    readonly_fields = ["entries", "correct_entries"]
-    inlines = [RaffleEntryInline]
+    readonly_fields = ["entries", "correct_entries", "commitment"]
+    inlines = [RaffleDrawInline, RaffleEntryInline]
     date_hierarchy = "closes_at"
+    actions = ["draw_winners", "redraw_winner", "export_entries_csv"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "edition", "status"]}),
         ("Prize", {"fields": [("prize", "prize_count"), "prize_donor"]}),
@@ -39,7 +60,7 @@ class RaffleAdmin(admin.ModelAdmin):
             "Timing and answers by email",
             {"fields": [("opens_at", "closes_at"), ("answer_email", "email_subject"), "requires_confirmation"]},
         ),
-        ("Entries", {"fields": [("entries", "correct_entries")]}),
+        ("Entries and fairness", {"fields": [("entries", "correct_entries"), "commitment"]}),
     ]
 
     def get_queryset(self, request):
@@ -58,14 +79,103 @@ class RaffleAdmin(admin.ModelAdmin):
         if change and "accepted_answers" in form.changed_data:
             obj.recheck_entries()
 
+    def _draw(self, request, queryset, redraw):
+        for raffle in queryset:
+            try:
+                record = services.draw(
+                    raffle, winners=None if not redraw else 1, drawn_by=request.user.get_username(), redraw=redraw
+                )
+            except services.DrawError as error:
+                self.message_user(request, f"{raffle.title}: {error}", messages.ERROR)
+                continue
+            winners = ", ".join(entry.email for entry in services.winner_entries(record))
+            self.message_user(
+                request,
+                f"{raffle.title}: draw {record.sequence} among {record.eligible_count} eligible entries. "
+                f"Winner(s): {winners}. They are being notified by email.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Draw the winner(s) of the selected closed raffles")
+    def draw_winners(self, request, queryset):
+        self._draw(request, queryset, redraw=False)
+
+    @admin.action(description="Re-draw one winner (unclaimed prize; keeps the earlier draw)")
+    def redraw_winner(self, request, queryset):
+        self._draw(request, queryset, redraw=True)
+
+    @admin.action(description="Export the entries of the selected raffles as CSV")
+    def export_entries_csv(self, request, queryset):
+        return entries_csv(RaffleEntry.objects.filter(raffle__in=queryset))
+
+
+def entries_csv(entries):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="raffle-entries-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["raffle", "public id", "email", "name", "answer", "correct", "source", "submitted at", "confirmed at"]
+    )
+    for entry in entries.select_related("raffle").order_by("raffle__title", "submitted_at"):
+        writer.writerow(
+            [
+                entry.raffle.title,
+                entry.public_id,
+                _csv_safe(entry.email),
+                _csv_safe(entry.name),
+                _csv_safe(entry.answer),
+                "yes" if entry.is_correct else "no",
+                entry.get_source_display(),
+                timezone.localtime(entry.submitted_at).isoformat(),
+                timezone.localtime(entry.confirmed_at).isoformat() if entry.confirmed_at else "",
+            ]
+        )
+    return response
+
+
+def _csv_safe(value):
+    """Entrants type these fields: stop a spreadsheet from running '=cmd()' as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class CorrectListFilter(admin.SimpleListFilter):
+    title = "correct"
+    parameter_name = "correct"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Correct"), ("no", "Incorrect")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(RaffleEntry.correct_q())
+        if self.value() == "no":
+            return queryset.exclude(RaffleEntry.correct_q())
+        return queryset
+
+
+class ConfirmedListFilter(admin.SimpleListFilter):
+    title = "confirmed"
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Confirmed"), ("no", "Not confirmed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(confirmed_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(confirmed_at__isnull=True)
+        return queryset
+
 
 @admin.register(RaffleEntry)
 class RaffleEntryAdmin(admin.ModelAdmin):
-    list_display = ["email", "raffle", "answer", "source", "submitted_at", "confirmed_at", "correct"]
-    list_filter = ["raffle", "source", "correct_override"]
+    list_display = ["email", "raffle", "answer", "source", "submitted_at", "confirmed", "correct"]
+    list_filter = ["raffle", CorrectListFilter, ConfirmedListFilter, "source"]
     search_fields = ["email", "name", "answer", "public_id"]
     list_select_related = ["raffle"]
-    readonly_fields = ["public_id", "answer_correct", "submitted_at"]
+    readonly_fields = ["public_id", "answer_correct", "submitted_at", "consented_at", "message_id", "anonymised_at"]
     fields = [
         "raffle",
         "public_id",
@@ -74,12 +184,51 @@ class RaffleEntryAdmin(admin.ModelAdmin):
         "answer",
         "source",
         "submitted_at",
+        "consented_at",
         "confirmed_at",
         "answer_correct",
         "correct_override",
         "news_opt_in",
+        "message_id",
+        "anonymised_at",
     ]
+    actions = ["export_csv", "erase_people"]
 
     @admin.display(description="correct", boolean=True)
     def correct(self, entry):
         return entry.is_correct
+
+    @admin.display(description="confirmed", boolean=True)
+    def confirmed(self, entry):
+        return entry.is_confirmed
+
+    @admin.action(description="Export the selected entries as CSV")
+    def export_csv(self, request, queryset):
+        return entries_csv(queryset)
+
+    @admin.action(description="Erase these people's entries in ALL raffles (data-subject request)")
+    def erase_people(self, request, queryset):
+        emails = {entry.email.lower() for entry in queryset if not entry.anonymised_at}
+        erased = sum(services.erase_person(email) for email in emails)
+        self.message_user(
+            request,
+            f"Erased {erased} entr{'y' if erased == 1 else 'ies'} of {len(emails)} person(s).",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(RaffleDraw)
+class RaffleDrawAdmin(admin.ModelAdmin):
+    """Draws are permanent records: visible, never changed or deleted."""
+
+    list_display = ["raffle", "sequence", "drawn_at", "drawn_by", "eligible_count"]
+    list_select_related = ["raffle"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

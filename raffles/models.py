@@ -1,5 +1,7 @@
 """Raffles announced at meetups ("1 free ticket for ML Prague 2020") and their entries."""
 
+import hashlib
+import secrets
 import unicodedata
 import uuid
 
@@ -11,13 +13,32 @@ from django.utils import timezone
 
 
 def normalize_answer(text):
-    """Compare answers the way a person would: ignore case, spacing and accents.
+    """Compare answers the way a person would: ignore case, spacing, accents and
+    punctuation around the answer.
 
-    "françois  CHOLLET" and "Francois Chollet" are the same answer.
+    "françois  CHOLLET", "François Chollet." and "Francois Chollet" are the same answer.
     """
     decomposed = unicodedata.normalize("NFKD", text or "")
     without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(without_accents.casefold().split())
+    words = " ".join(without_accents.casefold().split())
+    start, end = 0, len(words)
+    while start < end and _is_punctuation_or_space(words[start]):
+        start += 1
+    while end > start and _is_punctuation_or_space(words[end - 1]):
+        end -= 1
+    return words[start:end]
+
+
+def _is_punctuation_or_space(char):
+    return char.isspace() or unicodedata.category(char).startswith("P") or char in "+<=>^`|~$"
+
+
+def new_salt():
+    return secrets.token_hex(32)
+
+
+def sha256_hex(text):
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class RaffleQuerySet(models.QuerySet):
@@ -76,6 +97,10 @@ class Raffle(models.Model):
         help_text="Only entries whose email address was confirmed take part in the draw.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The salt stays secret until the first draw; its SHA-256 is published from the
+    # start, so nobody (organizers included) can pick a salt after seeing the entries.
+    salt = models.CharField(max_length=64, default=new_salt, editable=False)
+    commitment = models.CharField("salt commitment (SHA-256)", max_length=64, editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,6 +123,12 @@ class Raffle(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.salt:
+            self.salt = new_salt()
+        self.commitment = sha256_hex(self.salt)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("raffles:raffle_detail", kwargs={"slug": self.slug})
@@ -122,6 +153,14 @@ class Raffle(models.Model):
     def is_open(self):
         now = timezone.now()
         return self.status == self.Status.PUBLISHED and self.opens_at <= now < self.closes_at
+
+    @property
+    def has_not_opened(self):
+        return timezone.now() < self.opens_at
+
+    @property
+    def has_closed(self):
+        return timezone.now() >= self.closes_at
 
 
 class RaffleEntry(models.Model):
@@ -153,6 +192,13 @@ class RaffleEntry(models.Model):
         help_text="Leave empty to use the automatic check; set to overrule it.",
     )
     news_opt_in = models.BooleanField("wants meetup news", default=False)
+    consented_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the entrant agreed to their entry being stored."
+    )
+    message_id = models.CharField(
+        "email Message-ID", max_length=998, blank=True, help_text="For answers imported from email."
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["raffle", "submitted_at", "pk"]
@@ -164,6 +210,11 @@ class RaffleEntry(models.Model):
                 Lower("email"),
                 name="raffle_entry_one_per_email",
                 violation_error_message="This email address has already entered this raffle.",
+            ),
+            models.UniqueConstraint(
+                fields=["raffle", "message_id"],
+                condition=~Q(message_id=""),
+                name="raffle_entry_message_once",
             ),
         ]
 
@@ -188,3 +239,57 @@ class RaffleEntry(models.Model):
         if self.correct_override is not None:
             return self.correct_override
         return self.answer_correct
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+    @property
+    def masked_email(self):
+        """j•••@example.org: enough for the entrant to recognise, not to harvest."""
+        local, _, domain = self.email.partition("@")
+        return f"{local[:1]}•••@{domain}"
+
+    @property
+    def public_label(self):
+        """How a winner is shown publicly: their name if given, else the masked address."""
+        return self.name or self.masked_email
+
+
+class RaffleDraw(models.Model):
+    """An immutable record of one draw: what was drawn from, how, and who won.
+
+    Everything needed to recompute the result is stored here, so the draw stays
+    verifiable after the entrants' addresses are erased.
+    """
+
+    raffle = models.ForeignKey(Raffle, on_delete=models.PROTECT, related_name="draws")
+    sequence = models.PositiveSmallIntegerField(help_text="1 for the first draw, 2 for a re-draw...")
+    drawn_at = models.DateTimeField(default=timezone.now)
+    drawn_by = models.CharField(max_length=150, blank=True)
+    winners_requested = models.PositiveSmallIntegerField()
+    eligible_ids = models.JSONField(help_text="Public ids of the eligible entries, sorted.")
+    eligible_count = models.PositiveIntegerField()
+    list_hash = models.CharField("SHA-256 of the eligible list", max_length=64)
+    salt = models.CharField("revealed salt", max_length=64)
+    commitment = models.CharField(max_length=64)
+    seed = models.CharField(max_length=64)
+    winner_ids = models.JSONField(help_text="Public ids of the winners, in the order drawn.")
+
+    class Meta:
+        ordering = ["raffle", "sequence"]
+        verbose_name = "raffle draw"
+        constraints = [
+            models.UniqueConstraint(fields=["raffle", "sequence"], name="raffle_draw_sequence_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.raffle} – draw {self.sequence}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A raffle draw is immutable; make a new draw instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A raffle draw is a permanent record and cannot be deleted.")

@@ -27,7 +27,12 @@ def test_same_email_may_enter_another_raffle():
         ("francois chollet", True),
         ("  FRANÇOIS   Chollet ", True),
         ("Chollet", True),
+        ("François Chollet.", True),
+        ('"Chollet"!', True),
+        ("\tfrancois chollet ?", True),
+        ("Chollet, François", False),
         ("Yann LeCun", False),
+        ("...", False),
         ("", False),
     ],
 )
