@@ -7,6 +7,7 @@ Every variable is documented in `.env.example`.
 
 from pathlib import Path
 
+import django_include_bootstrap
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -130,7 +131,21 @@ USE_TZ = env.bool("USE_TZ", default=True)
 # --- Static files and uploads ---------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Bootstrap's compiled CSS and JS come from a Python package, under static/bootstrap/.
+    ("bootstrap", Path(django_include_bootstrap.__file__).resolve().parent / "static"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+if Path(STATIC_ROOT).is_dir():
+    # Once collectstatic has run, WhiteNoise serves the files (Bootstrap included) from the
+    # app itself: no CDN, no extra web server. Before that (development, tests) it would
+    # only warn about the missing folder, and django.contrib.staticfiles serves them.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
@@ -148,6 +163,14 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Vienna Deep Learning Meetup <noreply@localhost>"
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# --- Raffles ---------------------------------------------------------------
+# How long an emailed confirmation link works (seconds).
+RAFFLE_CONFIRMATION_MAX_AGE = env.int("RAFFLE_CONFIRMATION_MAX_AGE", default=7 * 24 * 3600)
+# Entries of drawn raffles are anonymised this many days after the draw;
+# the winners' after the claim period.
+RAFFLE_RETENTION_DAYS = env.int("RAFFLE_RETENTION_DAYS", default=30)
+RAFFLE_CLAIM_DAYS = env.int("RAFFLE_CLAIM_DAYS", default=90)
 
 # --- Forms ----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

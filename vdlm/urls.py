@@ -8,6 +8,10 @@ admin.site.index_title = "Meetups, talks, sponsors and raffles"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("meetups.urls")),
+    path("", include("talks.urls")),
+    path("", include("sponsors.urls")),
+    path("", include("raffles.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,151 @@
+"""Template helpers shared by every page: safe Markdown, people-friendly dates,
+thumbnails, privacy-friendly video links and canonical URLs."""
+
+import datetime
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.dateformat import time_format as format_time
+from django.utils.safestring import mark_safe
+
+from meetups.markup import render_markdown, render_markdown_inline
+from meetups.thumbnails import get_thumbnail
+
+register = template.Library()
+
+DATE_FORMAT = "D, j F Y"  # Thu, 30 January 2020
+TIME_FORMAT = "H:i"  # 18:30, as the deck and Vienna write it
+
+
+@register.filter(is_safe=True)
+def markdown(text, top_level=3):
+    """Organizer-written Markdown as sanitized HTML; headings start at <h{top_level}>."""
+    return mark_safe(render_markdown(text, int(top_level)))  # noqa: S308 - nh3 sanitized it
+
+
+@register.filter(is_safe=True)
+def markdown_inline(text):
+    return mark_safe(render_markdown_inline(text))  # noqa: S308 - nh3 sanitized it
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def nice_date(value):
+    """Thu, 30 January 2020"""
+    if not value:
+        return ""
+    return format_date(_local(value), DATE_FORMAT)
+
+
+@register.filter
+def nice_datetime(value):
+    """Thu, 30 January 2020, 18:30 (in the site's time zone, Europe/Vienna)."""
+    if not value:
+        return ""
+    return format_date(_local(value), f"{DATE_FORMAT}, {TIME_FORMAT}")
+
+
+@register.filter
+def nice_time(value):
+    """18:30, for a time of day or an aware datetime."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return format_date(_local(value), TIME_FORMAT)
+    return format_time(value, TIME_FORMAT)
+
+
+@register.filter
+def edition_when(edition):
+    """When an edition happens, the way the invitation would say it.
+
+    "Thu, 30 January 2020, 18:30", or for two-day events
+    "Tue, 4 December – Wed, 5 December 2018".
+    """
+    if edition.is_multi_day:
+        start, end = edition.start_date, edition.end_date
+        first = format_date(start, "D, j F" if start.year == end.year else DATE_FORMAT)
+        return f"{first} – {format_date(end, DATE_FORMAT)}"
+    if edition.start_time:
+        return nice_datetime(edition.starts_at)
+    return nice_date(edition.start_date)
+
+
+@register.filter
+def iso_datetime(edition):
+    """The machine-readable value for <time datetime="...">."""
+    if edition.starts_at:
+        return edition.starts_at.isoformat()
+    return edition.start_date.isoformat()
+
+
+@register.simple_tag
+def thumbnail(image_field, max_width, max_height):
+    """{% thumbnail person.photo 96 96 as photo %} gives url, width and height, or None."""
+    return get_thumbnail(image_field, int(max_width), int(max_height))
+
+
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+
+
+@register.filter
+def youtube_id(url):
+    """The video id of a YouTube link, or "" for anything else (playlists, other hosts)."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    candidate = ""
+    if host == "youtu.be":
+        candidate = parts.path.strip("/").split("/")[0]
+    elif host in ("youtube.com", "youtube-nocookie.com", "music.youtube.com"):
+        if parts.path == "/watch":
+            candidate = parse_qs(parts.query).get("v", [""])[0]
+        else:
+            segments = parts.path.strip("/").split("/")
+            if len(segments) >= 2 and segments[0] in ("embed", "live", "shorts", "v"):
+                candidate = segments[1]
+    return candidate if _YOUTUBE_ID.match(candidate) else ""
+
+
+@register.filter
+def youtube_embed_url(url):
+    """The privacy-enhanced (youtube-nocookie.com) player for a YouTube link."""
+    video = youtube_id(url)
+    return f"https://www.youtube-nocookie.com/embed/{video}" if video else ""
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context, path=None):
+    """The absolute URL search engines should list for this page.
+
+    Filtered and searched lists point to the plain list; only the page
+    number of an unfiltered list is kept, since each page lists other items.
+    """
+    request = context["request"]
+    url = request.build_absolute_uri(path or request.path)
+    page_obj = context.get("page_obj")
+    unfiltered = set(request.GET) <= {"page"}
+    if path is None and unfiltered and page_obj is not None and page_obj.number > 1:
+        url += f"?page={page_obj.number}"
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def nav_active(context, list_view, *detail_views):
+    """aria-current for a header link: "page" on the list itself, "true" on its detail pages."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    view_name = match.view_name if match else None
+    if view_name == list_view:
+        return mark_safe(' aria-current="page"')  # noqa: S308 - a constant
+    if view_name in detail_views:
+        return mark_safe(' aria-current="true"')  # noqa: S308 - a constant
+    return ""

@@ -1,0 +1,246 @@
+"""The home page, the archive of editions and the page of one edition."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from raffles.models import Raffle
+from sponsors.models import JobAd, Sponsorship
+from talks.models import Talk, TalkSource
+
+from .forms import ArchiveFilterForm
+from .models import AgendaItem, Edition
+from .queries import can_preview, speakers_prefetch, talk_cards
+
+ARCHIVE_PAGE_SIZE = 25
+HOME_RECENT_TALKS = 6
+
+
+def _split_sponsorships(edition):
+    """(host sponsorship or None, the other sponsorships) from the prefetched rows."""
+    host, others = None, []
+    for sponsorship in edition.sponsorships.all():
+        if sponsorship.role == Sponsorship.Role.HOST and host is None:
+            host = sponsorship
+        else:
+            others.append(sponsorship)
+    return host, others
+
+
+def _agenda(edition, talks_by_id=None):
+    """The agenda items, each with `.talk_card` set to its talk (or None).
+
+    With talks_by_id the talks come from an earlier prefetch; without, from
+    the agenda's own select_related.
+    """
+    items = list(edition.agenda_items.all())
+    for item in items:
+        if talks_by_id is None:
+            item.talk_card = item.talk if item.talk_id else None
+        else:
+            item.talk_card = talks_by_id.get(item.talk_id)
+    return items
+
+
+def home(request):
+    published = Edition.objects.published()
+    # The next two upcoming editions and the latest past one, in one query: the hero is
+    # the next edition, or the latest one while nothing is announced.
+    candidates = list(
+        published.filter(
+            Q(pk__in=published.upcoming().values("pk")[:2]) | Q(pk__in=published.past().values("pk")[:1])
+        ).select_related("venue", "venue__organisation")
+    )
+    upcoming = sorted(
+        (edition for edition in candidates if edition.is_upcoming),
+        key=lambda edition: (edition.start_date, edition.start_time is None, edition.start_time, edition.pk),
+    )
+    past = [edition for edition in candidates if not edition.is_upcoming]
+    hero = upcoming[0] if upcoming else (past[0] if past else None)
+    following = upcoming[1] if len(upcoming) > 1 else None
+
+    host = None
+    agenda = []
+    if hero is not None:
+        prefetch_related_objects(
+            [hero],
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("talk").prefetch_related(
+                    speakers_prefetch("talk__talk_speakers")
+                ),
+            ),
+            Prefetch("sponsorships", queryset=Sponsorship.objects.select_related("organisation")),
+        )
+        host, _ = _split_sponsorships(hero)
+        agenda = _agenda(hero)
+
+    today = timezone.localdate()
+    recent_talks = list(
+        talk_cards()
+        .filter(edition__start_date__lt=today)
+        .order_by("-edition__start_date", "-edition__pk", "title")[:HOME_RECENT_TALKS]
+    )
+    # One query for all four numbers; distinct counts undo the fan-out of the joins.
+    counts = published.aggregate(
+        edition_count=Count("pk", distinct=True),
+        workshop_count=Count("pk", filter=Q(kind=Edition.Kind.WORKSHOP), distinct=True),
+        talk_count=Count("talks", distinct=True),
+        speaker_count=Count("talks__talk_speakers__person", distinct=True),
+    )
+    stats = {
+        "editions": counts["edition_count"],
+        "workshops": counts["workshop_count"],
+        "talks": counts["talk_count"],
+        "speakers": counts["speaker_count"],
+    }
+    context = {
+        "hero": hero,
+        "hero_is_upcoming": bool(upcoming),
+        "host": host,
+        "agenda": agenda,
+        "following": following,
+        "recent_talks": recent_talks,
+        "open_raffles": list(
+            Raffle.objects.open_now().select_related("prize_donor").order_by("closes_at")[:3]
+        ),
+        "job_ads": list(JobAd.objects.active().select_related("organisation")[:4]),
+        "stats": stats,
+    }
+    return render(request, "meetups/home.html", context)
+
+
+def _archive_queryset(filters):
+    editions = Edition.objects.published().select_related("venue")
+    if filters["year"]:
+        editions = editions.filter(start_date__year=filters["year"])
+    if filters["kind"]:
+        editions = editions.filter(kind=filters["kind"])
+    query = filters["q"]
+    if query:
+        matching_talks = Talk.objects.filter(edition=OuterRef("pk")).filter(
+            Q(title__icontains=query)
+            | Q(subtitle__icontains=query)
+            | Q(talk_speakers__person__name__icontains=query)
+        )
+        editions = editions.filter(
+            Q(code__iexact=query.lstrip("#"))
+            | Q(title__icontains=query)
+            | Q(topic__icontains=query)
+            | Q(venue__name__icontains=query)
+            | Exists(matching_talks)
+        )
+    return editions.order_by("-start_date", "-pk")
+
+
+def edition_list(request):
+    years = [day.year for day in Edition.objects.published().dates("start_date", "year", order="DESC")]
+    form = ArchiveFilterForm(request.GET or None, years=years)
+    filters = form.filters()
+    paginator = Paginator(_archive_queryset(filters), ARCHIVE_PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    # Talks (with speakers) only for the editions on this page: two queries, whatever the page size.
+    prefetch_related_objects(
+        page_obj.object_list,
+        Prefetch(
+            "talks",
+            queryset=Talk.objects.order_by("pk").prefetch_related(speakers_prefetch()),
+        ),
+    )
+    context = {
+        "form": form,
+        "is_filtered": any(filters.values()),
+        "page_obj": page_obj,
+        "editions": page_obj.object_list,
+    }
+    return render(request, "meetups/edition_list.html", context)
+
+
+def _edition_with_neighbours(code):
+    """(edition, previous, next) for a code, in one query; previous/next are published ones."""
+    target = Edition.objects.filter(code__iexact=code)
+    target_date = Subquery(target.values("start_date")[:1])
+    target_pk = Subquery(target.values("pk")[:1])
+    published = Edition.objects.published()
+    previous = published.filter(
+        Q(start_date__lt=target_date) | Q(start_date=target_date, pk__lt=target_pk)
+    ).order_by("-start_date", "-pk")
+    following = published.filter(
+        Q(start_date__gt=target_date) | Q(start_date=target_date, pk__gt=target_pk)
+    ).order_by("start_date", "pk")
+    rows = list(
+        Edition.objects.filter(
+            Q(code__iexact=code)
+            | Q(pk=Subquery(previous.values("pk")[:1]))
+            | Q(pk=Subquery(following.values("pk")[:1]))
+        ).select_related("venue", "venue__organisation")
+    )
+    edition = next((row for row in rows if row.code.lower() == code.lower()), None)
+    if edition is None:
+        return None, None, None
+    before = [row for row in rows if (row.start_date, row.pk) < (edition.start_date, edition.pk)]
+    after = [row for row in rows if (row.start_date, row.pk) > (edition.start_date, edition.pk)]
+    return edition, (before[0] if before else None), (after[0] if after else None)
+
+
+def edition_detail(request, code):
+    edition, previous, following = _edition_with_neighbours(code)
+    if edition is None or not (edition.published or can_preview(request.user)):
+        raise Http404("No edition with this code.")
+
+    prefetch_related_objects(
+        [edition],
+        "organizers",
+        Prefetch("sponsorships", queryset=Sponsorship.objects.select_related("organisation")),
+        "agenda_items",
+        Prefetch(
+            "talks",
+            queryset=Talk.objects.prefetch_related(
+                speakers_prefetch(),
+                Prefetch("sources", queryset=TalkSource.objects.order_by("position", "pk")),
+            ),
+        ),
+        "announcements",
+        Prefetch(
+            "raffles",
+            queryset=Raffle.objects.exclude(status=Raffle.Status.DRAFT).select_related("prize_donor"),
+            to_attr="public_raffles",
+        ),
+        Prefetch(
+            "job_ads",
+            queryset=JobAd.objects.filter(published=True).select_related("organisation"),
+            to_attr="public_job_ads",
+        ),
+    )
+    talks_by_id = {talk.pk: talk for talk in edition.talks.all()}
+    agenda = _agenda(edition, talks_by_id)
+    # Talks in the order of the agenda; talks not (yet) on the agenda follow by title.
+    agenda_order = {item.talk_id: index for index, item in enumerate(agenda) if item.talk_id}
+    talks = sorted(talks_by_id.values(), key=lambda talk: (agenda_order.get(talk.pk, len(agenda)), talk.title))
+    host, supporters = _split_sponsorships(edition)
+    host_presentation = next(
+        (item for item in agenda if item.kind == AgendaItem.Kind.HOST_PRESENTATION), None
+    )
+    context = {
+        "edition": edition,
+        "is_draft": not edition.published,
+        "previous": previous,
+        "next": following,
+        "agenda": agenda,
+        "talks": [talk for talk in talks if talk.kind != Talk.Kind.HOT_TOPICS],
+        "hot_topics": [talk for talk in talks if talk.kind == Talk.Kind.HOT_TOPICS],
+        "host": host,
+        "host_presentation": host_presentation,
+        "supporters": supporters,
+        "organizers": list(edition.organizers.all()),
+        "announcements": list(edition.announcements.all()),
+        "raffles": edition.public_raffles,
+        "job_ads": edition.public_job_ads,
+    }
+    return render(request, "meetups/edition_detail.html", context)
+
+
+def privacy(request):
+    return render(request, "meetups/privacy.html")

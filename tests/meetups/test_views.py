@@ -1,0 +1,430 @@
+"""The home page, the archive and the page of one edition, as a visitor sees them."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from meetups.models import Edition, SiteProfile
+from raffles.models import Raffle
+from tests.factories import (
+    AgendaItemFactory,
+    EditionFactory,
+    JobAdFactory,
+    PersonFactory,
+    TalkFactory,
+    VenueFactory,
+)
+from tests.html_helpers import canonical, links, parse, text
+from tests.site_data import build_meetup_32
+
+pytestmark = pytest.mark.django_db
+
+VIENNA = ZoneInfo("Europe/Vienna")
+# The morning of the #32 meetup, in Vienna.
+DECK_MORNING = datetime.datetime(2020, 1, 30, 9, 0, tzinfo=VIENNA)
+
+
+@pytest.fixture
+def deck(db):
+    with time_machine.travel(DECK_MORNING, tick=False):
+        yield build_meetup_32()
+
+
+@pytest.fixture
+def on_deck_day():
+    with time_machine.travel(DECK_MORNING, tick=False):
+        yield
+
+
+@pytest.fixture
+def profile(db):
+    profile = SiteProfile.load()
+    profile.members_count = "1000+"
+    profile.github_url = "https://github.com/vdlm/meetups"
+    profile.youtube_url = "https://www.youtube.com/ViennaDeepLearningMeetup"
+    profile.meetup_url = "https://www.meetup.com/Vienna-Deep-Learning-Meetup/"
+    profile.contact_email = "vdlmeetup@gmail.com"
+    profile.save()
+    return profile
+
+
+# --- Home ------------------------------------------------------------------
+
+
+def test_home_shows_the_next_edition_with_its_agenda(client, deck, on_deck_day):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.headings[0] == (1, "32nd Vienna Deep Learning Meetup")
+    assert "Next meetup 32nd Vienna Deep Learning Meetup" in page.text
+    assert "Thu, 30 January 2020, 18:30 – 22:00" in page.text
+    assert "Takeda Austria Industriestraße 67 1220 Wien Map of Takeda Austria" in page.text
+    assert deck.edition.venue.map_url in links(response)
+    assert "Hosted by Takeda" in page.text
+    assert (2, "Topics for Today") in page.headings
+    assert "18:55 Self-Supervised Deep Learning Talk by Christoph Bonitz, Njinn Technologies" in page.text
+    assert "20:10 Report from NeurIPS 2019 Conference report by René Donner, contextflow GmbH" in page.text
+    assert "20:50 Hot Topics and Latest News Hot topics & latest news by Michael Pieler" in page.text
+    assert "19:50 Break 20:10" in page.text  # a break needs no "Break" badge
+    assert "/talks/report-from-neurips-2019/" in links(response)
+
+
+def test_home_teases_the_edition_after_the_next_one(client, deck, on_deck_day):
+    response = client.get("/")
+
+    assert "Next meetup: 26 February at Magenta" in text(response)
+    assert "/meetups/33/" in links(response)
+
+
+def test_home_keeps_the_affiliation_speakers_had_at_the_time(client, deck, on_deck_day):
+    deck.donner.affiliation = "Somewhere else entirely"
+    deck.donner.save()
+
+    page = text(client.get("/"))
+
+    assert "René Donner, contextflow GmbH" in page
+    assert "Somewhere else entirely" not in page
+
+
+def test_home_without_an_upcoming_edition_shows_the_latest_and_to_be_announced(client, deck):
+    with time_machine.travel(datetime.datetime(2020, 3, 15, 12, 0, tzinfo=VIENNA), tick=False):
+        response = client.get("/")
+
+    page = parse(response)
+    assert page.headings[0] == (1, "33rd Vienna Deep Learning Meetup")
+    assert "Latest meetup 33rd Vienna Deep Learning Meetup" in page.text
+    assert "Next meetup: to be announced." in page.text
+
+
+def test_home_never_shows_a_draft_as_the_next_meetup(client, deck, on_deck_day):
+    EditionFactory(number=99, code="99", start_date=datetime.date(2020, 1, 31), published=False)
+
+    page = parse(client.get("/"))
+
+    assert page.headings[0] == (1, "32nd Vienna Deep Learning Meetup")
+    assert "99th" not in page.text
+
+
+def test_home_lists_recent_talks_open_raffles_and_jobs(client, deck):
+    with time_machine.travel(datetime.datetime(2020, 2, 3, 12, 0, tzinfo=VIENNA), tick=False):
+        response = client.get("/")
+
+    page = text(response)
+    assert "Recent talks" in page
+    assert "Report from NeurIPS 2019" in page
+    assert "ML Prague 2020 1 free ticket for ML Prague 2020, donated by ML Prague." in page
+    assert "Answer until Sun, 9 February 2020, 23:59." in page
+    assert "Lead Data Engineer at Automic, Vienna" in page
+
+
+def test_home_hides_raffles_that_are_closed_or_drafts(client, deck):
+    Raffle.objects.filter(pk=deck.raffle.pk).update(status=Raffle.Status.DRAFT)
+    with time_machine.travel(datetime.datetime(2020, 2, 3, 12, 0, tzinfo=VIENNA), tick=False):
+        assert "ML Prague 2020" not in text(client.get("/"))
+
+
+def test_home_shows_the_group_in_numbers(client, deck, profile, on_deck_day):
+    EditionFactory(kind=Edition.Kind.WORKSHOP, number=1, code="W1", start_date=datetime.date(2019, 11, 5))
+    EditionFactory(number=98, code="98", published=False, start_date=datetime.date(2019, 12, 1))
+
+    page = parse(client.get("/"))
+
+    stats_text = page.text.split("The group in numbers", 1)[1]
+    # Members from the site profile; 3 published editions (the draft is not counted),
+    # 3 talks by 3 different speakers, 1 workshop.
+    assert stats_text.startswith(" Members 1000+ Meetups & events 3 Talks 3 Speakers 3 Workshops 1")
+
+
+def test_home_links_to_github_youtube_and_meetup(client, deck, profile, on_deck_day):
+    hrefs = links(client.get("/"))
+
+    assert profile.github_url in hrefs
+    assert profile.youtube_url in hrefs
+    assert profile.meetup_url in hrefs
+    assert "mailto:vdlmeetup@gmail.com" in hrefs
+    assert "/privacy/" in hrefs
+
+
+def test_home_of_an_empty_site_says_the_next_meetup_is_to_be_announced(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "Next meetup: to be announced." in text(response)
+
+
+# --- Archive ---------------------------------------------------------------
+
+
+@pytest.fixture
+def archive(deck):
+    older = EditionFactory(
+        number=31,
+        code="31",
+        topic="Generative models",
+        start_date=datetime.date(2019, 12, 10),
+        venue=VenueFactory(name="TU Wien"),
+        meetup_url="https://www.meetup.com/Vienna-Deep-Learning-Meetup/events/1/",
+    )
+    TalkFactory(edition=older, title="GANs in practice", speakers=[PersonFactory(name="Ada Example")])
+    special = EditionFactory(
+        number=None,
+        code="AI",
+        kind=Edition.Kind.SPECIAL,
+        title="AI Summit Vienna 2017",
+        topic="AI Summit Vienna 2017",
+        start_date=datetime.date(2017, 9, 4),
+        venue=VenueFactory(name="WU Wien"),
+    )
+    draft = EditionFactory(number=34, code="34", topic="Secret plans", published=False)
+    return {"older": older, "special": special, "draft": draft}
+
+
+def _archive_rows(response):
+    """The edition codes of the table rows, in order."""
+    page = parse(response)
+    codes = []
+    inside_row_header = False
+    for tag, attrs in page.elements:
+        inside_row_header = tag == "th" and attrs.get("scope") == "row" or (inside_row_header and tag == "a")
+        if tag == "a" and inside_row_header:
+            codes.append(attrs["href"].strip("/").split("/")[-1])
+    return codes
+
+
+def test_archive_lists_published_editions_newest_first_like_the_deck(client, archive, on_deck_day):
+    response = client.get("/meetups/")
+
+    assert response.status_code == 200
+    assert _archive_rows(response) == ["33", "32", "31", "ai"]
+    page = text(response)
+    assert "# Date Place Topic Links Video Meetup.com" in page
+    assert "32 30 Jan 2020 upcoming Takeda Austria Self-Supervised Learning / NeurIPS 2019" in page
+    assert "31 10 Dec 2019 TU Wien Generative models GANs in practice – Ada Example" in page
+    assert "Secret plans" not in page
+    hrefs = links(response)
+    assert "https://www.meetup.com/Vienna-Deep-Learning-Meetup/events/267684493/" in hrefs
+    assert "https://www.youtube.com/ViennaDeepLearningMeetup" in hrefs
+
+
+def test_archive_search_finds_editions_by_talk_title(client, archive, on_deck_day):
+    response = client.get("/meetups/", {"q": "NeurIPS"})
+
+    assert _archive_rows(response) == ["32"]
+    page = text(response)
+    assert "1 edition found." in page
+    assert "Report from NeurIPS 2019 – René Donner" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("bonitz", ["32"]),  # a speaker, any case
+        ("Generative", ["31"]),  # a topic
+        ("summit", ["ai"]),  # a title
+        ("#31", ["31"]),  # a number as people write it
+        ("TU Wien", ["31"]),  # a venue
+        ("nothing like this", []),
+    ],
+)
+def test_archive_search_covers_speakers_topics_titles_codes_and_places(client, archive, query, expected):
+    assert _archive_rows(client.get("/meetups/", {"q": query})) == expected
+
+
+def test_archive_filters_by_year_and_kind(client, archive):
+    assert _archive_rows(client.get("/meetups/", {"year": "2019"})) == ["31"]
+    assert _archive_rows(client.get("/meetups/", {"kind": "special"})) == ["ai"]
+    assert _archive_rows(client.get("/meetups/", {"year": "2020", "kind": "meetup"})) == ["33", "32"]
+
+
+def test_archive_year_choices_are_the_years_with_editions(client, archive):
+    form = client.get("/meetups/").context["form"]
+
+    assert [value for value, _label in form.fields["year"].choices] == ["", 2020, 2019, 2017]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"year": "abc"}, "There is nothing from “abc”, so all years are shown."),
+        ({"year": "1999"}, "There is nothing from “1999”, so all years are shown."),
+        ({"kind": "bogus"}, "“bogus” is not a kind we know, so all kinds are shown."),
+    ],
+)
+def test_archive_explains_and_ignores_bad_filters(client, archive, params, message):
+    response = client.get("/meetups/", params)
+
+    assert response.status_code == 200
+    assert message in text(response)
+    assert _archive_rows(response) == ["33", "32", "31", "ai"]
+
+
+@pytest.mark.parametrize("page", ["999", "abc", "-1", "0", ""])
+def test_archive_survives_any_page_number(client, archive, page):
+    response = client.get("/meetups/", {"page": page})
+
+    assert response.status_code == 200
+    assert _archive_rows(response) == ["33", "32", "31", "ai"]
+
+
+def test_archive_paginates_and_keeps_the_search(client):
+    for number in range(30):
+        EditionFactory(number=200 + number, start_date=datetime.date(2015, 1, 1) + datetime.timedelta(weeks=number))
+
+    first = client.get("/meetups/", {"q": "Topic"})
+    second = client.get("/meetups/", {"q": "Topic", "page": "2"})
+
+    assert len(_archive_rows(first)) == 25
+    assert len(_archive_rows(second)) == 5
+    assert _archive_rows(first)[0] == "229"
+    assert "?q=Topic&page=2" in links(first)
+    assert "Page 2 of 2" in text(second)
+    assert canonical(second) == "http://testserver/meetups/"
+    assert canonical(client.get("/meetups/", {"page": "2"})) == "http://testserver/meetups/?page=2"
+
+
+def test_archive_form_fields_are_labelled(client, archive):
+    page = parse(client.get("/meetups/"))
+    labels = {attrs.get("for") for tag, attrs in page.elements if tag == "label"}
+    inputs = {attrs["id"] for tag, attrs in page.elements if tag in ("input", "select") and "id" in attrs}
+
+    assert {"id_q", "id_year", "id_kind"} <= inputs
+    assert inputs <= labels
+
+
+# --- One edition -----------------------------------------------------------
+
+
+def test_edition_page_shows_everything_the_deck_shows(client, deck, on_deck_day):
+    response = client.get("/meetups/32/")
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.headings[0] == (1, "32nd Vienna Deep Learning Meetup")
+    body = page.text
+    assert "The organizers Alex Schindler AIT & TU Wien Jan Schlüter OFAI & contextflow René Donner contextflow" in body
+    assert "Our host: Takeda Takeda Austria: Site Presentation" in body
+    assert "more than 4,000 employees" in body
+    assert "18:30 Welcome & Introduction 18:40 Takeda Austria: Site Presentation Host presentation" in body
+    assert "Self-Supervised Deep Learning by Christoph Bonitz, Njinn Technologies This talk introduces" in body
+    assert "Report from NeurIPS 2019 by René Donner, contextflow GmbH" in body
+    assert (2, "Hot Topics and Latest News") in page.headings
+    assert "Sources Are Deep Neural Networks Dramatically Overfitted? Deep Double Descent" in body
+    assert "VDLM on GitHub All talks, slides, photos, videos and the wiki." in body
+    assert "Jobs announced that evening Lead Data Engineer at Automic" in body
+    assert "Next: 33rd Vienna Deep Learning Meetup →" in body
+    hrefs = links(response)
+    assert deck.self_supervised.slides_url in hrefs
+    assert "https://openai.com/blog/deep-double-descent/" in hrefs
+    assert "/jobs/lead-data-engineer/" in hrefs
+
+
+def test_edition_page_links_to_the_open_raffle(client, deck):
+    with time_machine.travel(datetime.datetime(2020, 1, 30, 20, 0, tzinfo=VIENNA), tick=False):
+        response = client.get("/meetups/32/")
+
+    assert "Enter the raffle until Sun, 9 February 2020, 23:59" in text(response)
+    assert "/raffles/ml-prague-2020/" in links(response)
+
+
+def test_edition_page_shows_the_result_of_a_drawn_raffle(client, deck, on_deck_day):
+    Raffle.objects.filter(pk=deck.raffle.pk).update(status=Raffle.Status.DRAWN)
+
+    page = text(client.get("/meetups/32/"))
+
+    assert "Closed: the winner has been drawn. See the result" in page
+    assert "Enter the raffle" not in page
+
+
+def test_edition_page_marks_expired_job_ads_closed(client, deck, on_deck_day):
+    expired = JobAdFactory(
+        title="Old position",
+        published_on=datetime.date(2019, 1, 1),
+        expires_on=datetime.date(2019, 2, 1),
+    )
+    expired.editions.add(deck.edition)
+
+    response = client.get("/meetups/32/")
+
+    assert "Old position closed at" in text(response)
+    assert expired.get_absolute_url() not in links(response)
+
+
+def test_edition_page_links_previous_and_next(client, deck, archive, on_deck_day):
+    page = text(client.get("/meetups/32/"))
+
+    assert "← Previous: 31st Vienna Deep Learning Meetup" in page
+    assert "Next: 33rd Vienna Deep Learning Meetup →" in page
+    assert "Secret plans" not in page
+    assert "Next: AI Summit" not in page
+
+
+def test_edition_codes_match_case_insensitively(client, archive):
+    upper = client.get("/meetups/AI/")
+    lower = client.get("/meetups/ai/")
+
+    assert upper.status_code == lower.status_code == 200
+    assert parse(upper).headings[0] == (1, "AI Summit Vienna 2017")
+    assert canonical(upper) == canonical(lower) == "http://testserver/meetups/ai/"
+
+
+def test_unknown_edition_is_404(client, deck):
+    response = client.get("/meetups/999/")
+
+    assert response.status_code == 404
+    assert "Page not found" in text(response)
+
+
+def test_draft_edition_is_404_for_visitors_and_a_marked_preview_for_organizers(organizer_client, archive):
+    assert Client().get("/meetups/34/").status_code == 404
+
+    response = organizer_client.get("/meetups/34/")
+
+    assert response.status_code == 200
+    assert "Draft. Only organizers can see this page" in text(response)
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_non_staff_users_do_not_see_drafts(client, archive):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+
+    assert client.get("/meetups/34/").status_code == 404
+
+
+def test_edition_description_markdown_is_sanitized(client, on_deck_day):
+    EditionFactory(
+        code="77",
+        number=77,
+        description='**Welcome!** <script>alert("x")</script> [click](javascript:alert(1)) <b onclick="steal()">hi</b>',
+    )
+
+    html = client.get("/meetups/77/").content.decode()
+
+    assert "<strong>Welcome!</strong>" in html
+    assert "alert(" not in html
+    assert "javascript:" not in html
+    assert "onclick" not in html
+
+
+def test_edition_page_with_an_agenda_but_no_talks_yet(client):
+    edition = EditionFactory(code="50", number=50)
+    AgendaItemFactory(edition=edition, title="To be announced", kind="talk", start_time=datetime.time(19, 0))
+
+    response = client.get(reverse("meetups:edition_detail", kwargs={"code": "50"}))
+
+    assert response.status_code == 200
+    assert "19:00 To be announced Talk" in text(response)
+
+
+def test_privacy_notice(client, profile):
+    response = client.get("/privacy/")
+
+    assert response.status_code == 200
+    assert "Reading this site sets no cookies" in text(response)
+    assert "mailto:vdlmeetup@gmail.com" in links(response)
