@@ -200,12 +200,17 @@ def _talk(slug, edition, title, kind, abstract, speakers, **fields):
     return talk
 
 
-def _agenda(edition, items, talks_by_slug):
+def _agenda(edition, items, talks_by_slug, times=()):
     for index, (kind, title, talk_slug) in enumerate(items):
         AgendaItem.objects.update_or_create(
             edition=edition,
             position=(index + 1) * 10,
-            defaults={"kind": kind, "title": title, "talk": talks_by_slug.get(talk_slug)},
+            defaults={
+                "kind": kind,
+                "title": title,
+                "talk": talks_by_slug.get(talk_slug),
+                "start_time": times[index] if index < len(times) else None,
+            },
         )
     # A shorter agenda than before must not leave stale rows behind.
     edition.agenda_items.filter(position__gt=len(items) * 10).delete()
@@ -399,6 +404,8 @@ def _upcoming_edition(organizers):
     else:
         start = timezone.localdate() + datetime.timedelta(days=28)
         start += datetime.timedelta(days=(3 - start.weekday()) % 7)  # a Thursday
+        while (start.month, start.day) >= (12, 20) or (start.month, start.day) <= (1, 6):
+            start += datetime.timedelta(weeks=1)  # nobody meets over the holidays
     tu_wien = _organisation("tu-wien")
     venue = _venue(
         "TU Wien Informatik",
@@ -436,6 +443,7 @@ def _upcoming_edition(organizers):
             (AgendaItem.Kind.NETWORKING, "Networking", None),
         ],
         {},
+        times=[datetime.time(h, m) for h, m in [(18, 30), (18, 45), (19, 30), (19, 45), (20, 15), (20, 45)]],
     )
     return edition
 
