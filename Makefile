@@ -27,6 +27,7 @@ dev-venv: $(VENV)/.requirements-dev
 
 migrate: venv
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=true $(BIN)/python manage.py createcachetable
 
 demo: migrate
 	DJANGO_DEBUG=true $(BIN)/python manage.py loaddemo

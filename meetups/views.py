@@ -1,5 +1,6 @@
 """The home page, the archive of editions and the page of one edition."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
@@ -243,4 +244,4 @@ def edition_detail(request, code):
 
 
 def privacy(request):
-    return render(request, "meetups/privacy.html")
+    return render(request, "meetups/privacy.html", {"retention_days": settings.RAFFLE_RETENTION_DAYS})

@@ -1,15 +1,19 @@
 """The public pages of a raffle: prize, question, deadline, the verifiable result,
 and the page behind the confirmation link that entrants get by email."""
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from meetups.queries import can_preview
 
 from . import services
+from .forms import RaffleEntryForm
 from .models import Raffle, RaffleDraw, RaffleEntry
 
 
@@ -46,20 +50,72 @@ def _winners(draws):
     return [(draw, [entries[pid] for pid in draw.winner_ids if pid in entries]) for draw in draws]
 
 
+@never_cache  # carries a CSRF token and the entrant's own input: never from a shared cache
+@require_http_methods(["GET", "POST"])
 def raffle_detail(request, slug):
     raffle, is_draft = _public_raffle(request, slug)
-    state = _state(raffle, timezone.now())
+    now = timezone.now()
+    state = _state(raffle, now)
+    if request.method == "POST":
+        return _enter(request, raffle, is_draft, state)
+    return _render_detail(request, raffle, is_draft, state, RaffleEntryForm() if state == "open" else None)
+
+
+def _render_detail(request, raffle, is_draft, state, form, status=200, notice=""):
     draws = list(raffle.draws.all())
     accepted = raffle.accepted_answer_list
     context = {
         "raffle": raffle,
         "state": state,
         "is_draft": is_draft,
+        "form": form,
+        "notice": notice,
         "draws": _winners(draws) if draws else [],
         # The answer is only revealed once nobody can enter any more.
         "revealed_answer": accepted[0] if accepted and state in ("closed", "drawn") else "",
     }
-    return render(request, "raffles/raffle_detail.html", context)
+    return render(request, "raffles/raffle_detail.html", context, status=status)
+
+
+def _enter(request, raffle, is_draft, state):
+    """Handle a submitted entry form; every outcome keeps what the person typed."""
+    form = RaffleEntryForm(request.POST)
+    if is_ratelimited(
+        request, group="raffles.enter", key="ip", rate=settings.RAFFLE_ENTRY_RATE, method="POST", increment=True
+    ):
+        notice = "Too many entries from your network in the last minutes. Please wait a few minutes and send again."
+        return _render_detail(request, raffle, is_draft, state, form, status=429, notice=notice)
+    if state != "open":
+        # Too late (or too early): say so and store nothing, but keep the typed data visible.
+        notice = services.closed_message(raffle) or "This raffle takes no entries."
+        return _render_detail(request, raffle, is_draft, state, None, status=403, notice=notice)
+    if not form.is_valid():
+        return _render_detail(request, raffle, is_draft, state, form, status=400)
+    data = form.cleaned_data
+    if form.looks_automated():
+        # Look successful, store nothing: a bot learns nothing from the answer.
+        return render(request, "raffles/entered.html", {"raffle": raffle, "email": data["email"], "created": True})
+    try:
+        result = services.submit_entry(
+            raffle,
+            email=data["email"],
+            name=data["name"],
+            answer=data["answer"],
+            news_opt_in=data["news_opt_in"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    except services.RaffleClosedError as error:
+        return _render_detail(request, raffle, is_draft, _state(raffle, timezone.now()), None, 403, str(error))
+    if not result.created and raffle.requires_confirmation and not result.entry.is_confirmed:
+        services.send_confirmation_email(result.entry, request.build_absolute_uri("/"))
+    context = {
+        "raffle": raffle,
+        "email": data["email"],
+        "created": result.created,
+        "entry": result.entry if result.created else None,
+        "resent": not result.created and raffle.requires_confirmation and not result.entry.is_confirmed,
+    }
+    return render(request, "raffles/entered.html", context)
 
 
 def raffle_result(request, slug):

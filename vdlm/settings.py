@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_ratelimit",
     "meetups",
     "talks",
     "sponsors",
@@ -104,15 +105,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "ratelimit": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+            "KEY_PREFIX": "ratelimit",
+        },
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Rate limits must be shared by every worker process, which local memory is
+        # not (django-ratelimit's check refuses it): the database is, without Redis,
+        # with an atomic increment (vdlm/cache.py).
+        # `manage.py createcachetable` creates the table (make run and the tests do).
+        "ratelimit": {
+            "BACKEND": "vdlm.cache.AtomicDatabaseCache",
+            "LOCATION": "vdlm_ratelimit_cache",
+        },
     }
+RATELIMIT_USE_CACHE = "ratelimit"
+# django-ratelimit only lists django-redis and memcached as supported; Django's own
+# RedisCache increments atomically (Redis INCR), and so does vdlm.cache.AtomicDatabaseCache.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+# Behind a reverse proxy REMOTE_ADDR is the proxy: name the header that carries the
+# client address (e.g. HTTP_X_REAL_IP) so that limits apply per visitor.
+RATELIMIT_IP_META_KEY = env.str("DJANGO_CLIENT_IP_HEADER", default="") or None
 
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -171,6 +189,10 @@ RAFFLE_CONFIRMATION_MAX_AGE = env.int("RAFFLE_CONFIRMATION_MAX_AGE", default=7 *
 # the winners' after the claim period.
 RAFFLE_RETENTION_DAYS = env.int("RAFFLE_RETENTION_DAYS", default=30)
 RAFFLE_CLAIM_DAYS = env.int("RAFFLE_CLAIM_DAYS", default=90)
+# An entry form sent back faster than this was not filled in by a person.
+RAFFLE_MIN_FILL_SECONDS = env.int("RAFFLE_MIN_FILL_SECONDS", default=3)
+# Web entries per client IP address and 10 minutes.
+RAFFLE_ENTRY_RATE = env.str("RAFFLE_ENTRY_RATE", default="10/10m")
 
 # --- Forms ----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

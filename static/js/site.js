@@ -33,3 +33,41 @@
     init();
   }
 })();
+
+// The raffle's "closes in ..." hint, kept current. Without JavaScript the server's
+// text ("closes in 2 days, 3 hours") stays, which is right when the page loads.
+(function () {
+  "use strict";
+
+  function describe(seconds) {
+    if (seconds <= 0) {
+      return "closed: reload the page";
+    }
+    var days = Math.floor(seconds / 86400);
+    var hours = Math.floor((seconds % 86400) / 3600);
+    var minutes = Math.floor((seconds % 3600) / 60);
+    var parts = [];
+    if (days) { parts.push(days + (days === 1 ? " day" : " days")); }
+    if (hours) { parts.push(hours + (hours === 1 ? " hour" : " hours")); }
+    if (!days) { parts.push(minutes + (minutes === 1 ? " minute" : " minutes")); }
+    if (!days && !hours) { parts.push(Math.floor(seconds % 60) + " s"); }
+    return "closes in " + parts.join(", ");
+  }
+
+  function start() {
+    document.querySelectorAll(".countdown[data-closes-at]").forEach(function (element) {
+      var closesAt = Number(element.dataset.closesAt);
+      function tick() {
+        element.textContent = describe(closesAt - Date.now() / 1000);
+      }
+      tick();
+      window.setInterval(tick, 1000);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -44,9 +44,12 @@ def test_open_raffle_shows_prize_question_deadline_and_how_to_answer_by_email(cl
     ) in page.text
     assert "mailto:vdlmeetup@gmail.com?subject=ML%20Prague%202020" in links(response)
     assert "/meetups/32/" in links(response)
-    # The answer stays secret while the raffle runs, and there is no entry form yet.
-    assert "Chollet" not in response.content.decode()
-    assert "<form" not in response.content.decode().split('id="main"')[1]
+    # The answer stays secret while the raffle runs; the entry form asks for consent, unticked.
+    content = response.content.decode()
+    assert "Chollet" not in content
+    assert 'name="email"' in content and 'name="answer"' in content
+    assert 'name="consent"' in content and 'name="consent" checked' not in content
+    assert "closes in 6 days" in page.text
 
 
 def test_raffle_before_it_opens_keeps_the_question_back(client, raffle):
