@@ -195,6 +195,8 @@ RAFFLE_MIN_FILL_SECONDS = env.int("RAFFLE_MIN_FILL_SECONDS", default=3)
 RAFFLE_ENTRY_RATE = env.str("RAFFLE_ENTRY_RATE", default="10/10m")
 
 # --- Forms ----------------------------------------------------------------
+# Django 6's behaviour now: a URL typed without a scheme ("vdlm.at") means https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
