@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractYear
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -10,6 +11,7 @@ from talks.models import Talk
 from vdlm.admin_utils import image_preview
 
 from . import services
+from .archive import FORMATS, editions_for_export, export
 from .models import AgendaItem, Announcement, Edition, SiteProfile, Venue
 
 
@@ -151,7 +153,7 @@ class EditionAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["venue", "organizers"]
     inlines = [AgendaItemInline, TalkInline, SponsorshipInline, AnnouncementInline]
-    actions = ["clone_as_next_edition", "publish", "unpublish"]
+    actions = ["clone_as_next_edition", "publish", "unpublish", "download_markdown", "download_csv", "download_json"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": [("code", "number", "kind"), "title", "topic", ("published", "cancelled")]}),
@@ -214,6 +216,27 @@ class EditionAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         unpublished, _ = services.set_published(queryset, False)
         self.message_user(request, f"Unpublished {len(unpublished)} edition(s).", messages.SUCCESS)
+
+    def _archive_download(self, queryset, format_name):
+        """The selected editions (drafts too: an organizer chose them) as `manage.py export_archive` writes them."""
+        _, content_type, extension = FORMATS[format_name]
+        response = HttpResponse(
+            export(format_name, editions_for_export(queryset, include_drafts=True)), content_type=content_type
+        )
+        response["Content-Disposition"] = f'attachment; filename="vdlm-meetups.{extension}"'
+        return response
+
+    @admin.action(description="Download selected as the GitHub README table (markdown)", permissions=["view"])
+    def download_markdown(self, request, queryset):
+        return self._archive_download(queryset, "markdown")
+
+    @admin.action(description="Download selected editions and talks as CSV", permissions=["view"])
+    def download_csv(self, request, queryset):
+        return self._archive_download(queryset, "csv")
+
+    @admin.action(description="Download selected editions and talks as JSON", permissions=["view"])
+    def download_json(self, request, queryset):
+        return self._archive_download(queryset, "json")
 
 
 @admin.register(AgendaItem)

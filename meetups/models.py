@@ -342,3 +342,27 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ArchiveImportRecord(models.Model):
+    """What the GitHub archive import last wrote into one row (issue 6).
+
+    The next import compares each field with this record: a field that still holds
+    the imported value may follow the archive; a field that differs from it was
+    edited by an organizer, so the import reports the conflict and keeps the edit.
+    """
+
+    model_label = models.CharField(max_length=100, help_text='The row\'s model, e.g. "talks.talk".')
+    object_id = models.PositiveBigIntegerField()
+    values = models.JSONField(default=dict, help_text="Field values as the last import wrote them.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["model_label", "object_id"]
+        verbose_name = "archive import record"
+        constraints = [
+            models.UniqueConstraint(fields=["model_label", "object_id"], name="archive_import_record_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.model_label} #{self.object_id}"
