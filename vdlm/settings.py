@@ -189,12 +189,12 @@ RAFFLE_CONFIRMATION_MAX_AGE = env.int("RAFFLE_CONFIRMATION_MAX_AGE", default=7 *
 # the winners' after the claim period.
 RAFFLE_RETENTION_DAYS = env.int("RAFFLE_RETENTION_DAYS", default=30)
 RAFFLE_CLAIM_DAYS = env.int("RAFFLE_CLAIM_DAYS", default=90)
-# An entry form sent back faster than this was not filled in by a person.
-RAFFLE_MIN_FILL_SECONDS = env.int("RAFFLE_MIN_FILL_SECONDS", default=3)
 # Web entries per client IP address and 10 minutes.
 RAFFLE_ENTRY_RATE = env.str("RAFFLE_ENTRY_RATE", default="10/10m")
 
 # --- Forms ----------------------------------------------------------------
+# A public form sent back faster than this was not filled in by a person (vdlm/spam.py).
+SPAM_MIN_FILL_SECONDS = env.int("SPAM_MIN_FILL_SECONDS", default=3)
 # Django 6's behaviour now: a URL typed without a scheme ("vdlm.at") means https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

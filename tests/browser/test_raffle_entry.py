@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_entrant_enters_the_raffle_and_confirms(browser, live_server, settings, offsite_requests, screenshot):
-    settings.RAFFLE_MIN_FILL_SECONDS = 1
+    settings.SPAM_MIN_FILL_SECONDS = 1
     RaffleFactory(
         title="ML Prague 2020",
         slug="ml-prague-2020",

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from raffles.forms import rendered_at_token
 from raffles.models import RaffleEntry
 from tests.factories import RaffleFactory
+from vdlm.spam import rendered_at_token
 
 pytestmark = pytest.mark.django_db
 
