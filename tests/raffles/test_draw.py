@@ -245,3 +245,23 @@ def test_two_simultaneous_draws_make_one_draw():
         "drawn",
     ]
     assert RaffleDraw.objects.filter(raffle=raffle).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_result_page_explains_a_recomputation_that_gives_the_same_winners(client):
+    """The Python function printed on the result page, run on the page's own data, finds the winners."""
+    import html
+    import re
+
+    raffle = _closed_raffle(slug="checkable", prize_count=2)
+    for _ in range(7):
+        _entry(raffle)
+    record = draw(raffle)
+    page = client.get("/raffles/checkable/result/").content.decode()
+    code = html.unescape(re.search(r"<pre class=\"small\"><code>(.*?)</code></pre>", page, re.S).group(1))
+    salt = re.search(r"Revealed key \(salt\)</dt><dd><code class=\"text-break\">([0-9a-f]{64})<", page).group(1)
+    ids = re.findall(r"<li><code>([0-9a-f-]{36})</code></li>", page)
+    namespace = {}
+    exec(compile(code, "result-page", "exec"), namespace)  # noqa: S102 - our own published snippet
+    assert ids == record.eligible_ids
+    assert namespace["winners"](salt, ids, 2) == record.winner_ids
