@@ -101,6 +101,10 @@ class Venue(models.Model):
         return self.name
 
 
+# Paths under /meetups/ that are not editions (meetups/urls.py lists them before meetups/<code>/).
+RESERVED_CODES = {"feed"}
+
+
 class EditionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -221,6 +225,10 @@ class Edition(models.Model):
         super().clean()
         if self.code:
             self.code = self.code.strip()
+        if self.code.lower() in RESERVED_CODES:
+            raise ValidationError(
+                {"code": f"/meetups/{self.code.lower()}/ is taken by another page of the site; choose another code."}
+            )
         if self.attendance != self.Attendance.IN_PERSON and not self.stream_url and self.published:
             raise ValidationError(
                 {"stream_url": "An online or hybrid edition needs a stream URL before it is published."}

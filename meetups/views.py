@@ -3,16 +3,20 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from raffles.models import Raffle
 from sponsors.models import JobAd, Sponsorship
 from talks.models import Talk, TalkSource
 
+from . import calendar, structured_data
 from .forms import ArchiveFilterForm
-from .models import AgendaItem, Edition
+from .models import AgendaItem, Edition, SiteProfile
 from .queries import can_preview, speakers_prefetch, talk_cards
 
 ARCHIVE_PAGE_SIZE = 25
@@ -43,6 +47,16 @@ def _agenda(edition, talks_by_id=None):
         else:
             item.talk_card = talks_by_id.get(item.talk_id)
     return items
+
+
+def _calendar_links(request, edition):
+    """The "Add to calendar" links, for a published edition that is still to come."""
+    if not edition.published or not edition.is_upcoming or edition.cancelled:
+        return None
+    return {
+        "ics": reverse("meetups:edition_calendar", kwargs={"code": edition.code.lower()}),
+        "google": calendar.google_calendar_url(edition, request),
+    }
 
 
 def home(request):
@@ -100,6 +114,7 @@ def home(request):
     context = {
         "hero": hero,
         "hero_is_upcoming": bool(upcoming),
+        "calendar_links": _calendar_links(request, hero) if hero is not None else None,
         "host": host,
         "agenda": agenda,
         "following": following,
@@ -226,6 +241,10 @@ def edition_detail(request, code):
     )
     context = {
         "edition": edition,
+        "structured_data": structured_data.edition_event(
+            edition, request, sponsorships=list(edition.sponsorships.all()), agenda=agenda, talks=talks
+        ),
+        "calendar_links": _calendar_links(request, edition),
         "is_draft": not edition.published,
         "previous": previous,
         "next": following,
@@ -241,6 +260,35 @@ def edition_detail(request, code):
         "job_ads": edition.public_job_ads,
     }
     return render(request, "meetups/edition_detail.html", context)
+
+
+def _ics_response(ics_calendar):
+    return HttpResponse(ics_calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+# Calendar apps poll subscriptions; a few minutes of caching spares the database.
+@require_safe
+@cache_control(public=True, max_age=600)
+def edition_calendar(request, code):
+    """/meetups/<code>/calendar.ics: one published edition, for "Add to calendar"."""
+    edition = calendar.calendar_editions().filter(code__iexact=code).first()
+    if edition is None:
+        raise Http404("No published edition with this code.")
+    source = request.build_absolute_uri(reverse("meetups:edition_calendar", kwargs={"code": edition.code.lower()}))
+    response = _ics_response(calendar.build_calendar([edition], request, name=edition.display_title, source_url=source))
+    response["Content-Disposition"] = f'attachment; filename="meetup-{edition.code.lower()}.ics"'
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=600)
+def subscription_calendar(request):
+    """/meetups/calendar.ics: upcoming and recent published editions, to subscribe to."""
+    source = request.build_absolute_uri(reverse("meetups:calendar"))
+    name = SiteProfile.cached().group_name
+    return _ics_response(
+        calendar.build_calendar(calendar.subscription_editions(), request, name=name, source_url=source)
+    )
 
 
 def privacy(request):

@@ -57,6 +57,10 @@ class TalkQuerySet(models.QuerySet):
         return self.filter(edition__published=True)
 
 
+# Paths under /talks/ that are not talks (talks/urls.py lists them before talks/<slug>/).
+RESERVED_SLUGS = {"feed"}
+
+
 class Talk(models.Model):
     class Kind(models.TextChoices):
         TALK = "talk", "Talk"
@@ -101,6 +105,11 @@ class Talk(models.Model):
 
     def get_absolute_url(self):
         return reverse("talks:talk_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"/talks/{self.slug}/ is taken by another page; choose another slug."})
 
     @property
     def slides_link(self):

@@ -5,8 +5,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from meetups.models import Edition
+from meetups.models import AgendaItem, Edition
 from meetups.queries import can_preview, speakers_prefetch, talk_cards
+from meetups.structured_data import talk_event
+from sponsors.models import Sponsorship
 
 from .forms import SpeakerSearchForm, TalkFilterForm
 from .models import Person, Talk, TalkSource, TalkSpeaker
@@ -61,8 +63,13 @@ def talk_detail(request, slug):
         .prefetch_related(speakers_prefetch())
         .order_by("title")
     )
+    # Two queries for the schema.org data: the host and sponsors, and the agenda for the talk's slot.
+    sponsorships = list(Sponsorship.objects.filter(edition=talk.edition_id).select_related("organisation"))
+    agenda = list(AgendaItem.objects.filter(edition=talk.edition_id).order_by("position"))
     context = {
         "talk": talk,
+        "structured_data": talk_event(talk, request, sponsorships=sponsorships, agenda=agenda),
+        "host": next((row for row in sponsorships if row.role == Sponsorship.Role.HOST), None),
         "edition": talk.edition,
         "speakers": list(talk.talk_speakers.all()),
         "sources": list(talk.sources.all()),

@@ -189,3 +189,34 @@ class RaffleEntryFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"entrant{n}@example.org")
     name = factory.Sequence(lambda n: f"Entrant {n}")
     answer = "François Chollet"
+
+
+# --- Call for contributions (contributions app) -----------------------------------
+
+from contributions.models import Proposal, ProposalRating  # noqa: E402
+
+
+class ProposalFactory(DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    kind = Proposal.Kind.TALK
+    title = factory.Sequence(lambda n: f"Proposed talk {n}")
+    abstract = "How we trained a **small** model on a laptop."
+    bio = "Works on efficient deep learning."
+    links = "https://github.com/example"
+    name = factory.Sequence(lambda n: f"Proposer {n}")
+    email = factory.Sequence(lambda n: f"proposer{n}@example.org")
+    affiliation = "TU Wien"
+    any_edition = True
+    consented_at = factory.LazyFunction(timezone.now)
+    status = Proposal.Status.NEW
+
+
+class ProposalRatingFactory(DjangoModelFactory):
+    class Meta:
+        model = ProposalRating
+
+    proposal = factory.SubFactory(ProposalFactory)
+    organizer = factory.SubFactory(SuperUserFactory)
+    score = 4

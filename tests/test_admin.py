@@ -25,6 +25,10 @@ def demo():
     raffle = edition.raffles.get()
     RaffleEntryFactory(raffle=raffle, answer="Chollet", confirmed_at=raffle.opens_at)
     draw(raffle)
+    # The demo has no proposals (they come from the public form); one makes its admin pages testable.
+    from tests.factories import ProposalFactory
+
+    ProposalFactory()
     return edition
 
 
@@ -244,7 +248,7 @@ def _edition_form_data(edition):
         "venue": edition.venue_id or "",
         "published": "on" if edition.published else "",
     }
-    for prefix in ["agenda_items", "talks", "sponsorships", "announcements"]:
+    for prefix in ["agenda_items", "talks", "sponsorships", "announcements", "deck_settings", "deck_slides"]:
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"
     return data

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "talks",
     "sponsors",
     "raffles",
+    "contributions",
+    "api",
+    "decks",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +195,17 @@ RAFFLE_RETENTION_DAYS = env.int("RAFFLE_RETENTION_DAYS", default=30)
 RAFFLE_CLAIM_DAYS = env.int("RAFFLE_CLAIM_DAYS", default=90)
 # Web entries per client IP address and 10 minutes.
 RAFFLE_ENTRY_RATE = env.str("RAFFLE_ENTRY_RATE", default="10/10m")
+
+# --- Call for contributions ---------------------------------------------------
+# Proposals sent per client IP address and 10 minutes; previews (button and live) apart.
+CONTRIBUTION_RATE = env.str("CONTRIBUTION_RATE", default="5/10m")
+CONTRIBUTION_PREVIEW_RATE = env.str("CONTRIBUTION_PREVIEW_RATE", default="120/10m")
+# How long a proposer's private link works (days); every email carries a fresh one.
+CONTRIBUTION_LINK_MAX_AGE_DAYS = env.int("CONTRIBUTION_LINK_MAX_AGE_DAYS", default=180)
+# Declined and withdrawn proposals are anonymised this many days later (purge_proposals).
+CONTRIBUTION_RETENTION_DAYS = env.int("CONTRIBUTION_RETENTION_DAYS", default=90)
+# Who hears of new and withdrawn proposals; empty: the site profile's contact address.
+CONTRIBUTION_NOTIFY_EMAILS = env.list("CONTRIBUTION_NOTIFY_EMAILS", default=[])
 
 # --- Forms ----------------------------------------------------------------
 # A public form sent back faster than this was not filled in by a person (vdlm/spam.py).

@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from .sitemaps import SITEMAPS
+from .views import robots_txt
 
 admin.site.site_header = "Vienna Deep Learning Meetup – organizers"
 admin.site.site_title = "VDLM admin"
@@ -8,10 +12,16 @@ admin.site.index_title = "Meetups, talks, sponsors and raffles"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before meetups.urls, so the deck never depends on how meetups matches its paths.
+    path("", include("decks.urls")),
     path("", include("meetups.urls")),
     path("", include("talks.urls")),
     path("", include("sponsors.urls")),
     path("", include("raffles.urls")),
+    path("", include("contributions.urls")),
+    path("", include("api.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

@@ -1,14 +1,19 @@
 """Template helpers shared by every page: safe Markdown, people-friendly dates,
-thumbnails, privacy-friendly video links and canonical URLs."""
+thumbnails, privacy-friendly video links, canonical and absolute URLs, and the
+schema.org data."""
 
 import datetime
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.dateformat import time_format as format_time
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from meetups.markup import render_markdown, render_markdown_inline
@@ -149,3 +154,57 @@ def nav_active(context, list_view, *detail_views):
     if view_name in detail_views:
         return mark_safe(' aria-current="true"')  # noqa: S308 - a constant
     return ""
+
+
+class _CaptureNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        # The output was escaped while it rendered, exactly as if it were written in place.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())  # noqa: S308
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture as name %}...{% endcapture %} renders once and keeps the result for reuse.
+
+    base.html captures the title, description and canonical URL that pages fill in
+    through blocks, to repeat them in the OpenGraph and Twitter card tags.
+    """
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% capture as name %}...{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return _CaptureNode(nodelist, bits[2])
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """The absolute URL of a path on this site ("/media/logos/takeda.png" -> "https://host/media/...")."""
+    return context["request"].build_absolute_uri(path) if path else ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute_static(context, path):
+    return context["request"].build_absolute_uri(static(path))
+
+
+# As django.utils.html.json_script escapes: no value can close the element with "</script>".
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """schema.org data as <script type="application/ld+json">.
+
+    A data block, not a script: browsers never execute it, so it needs no
+    exception in a strict Content-Security-Policy.
+    """
+    if not data:
+        return ""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308

@@ -217,8 +217,6 @@ def test_verify_command_reports_a_mismatch():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_draws_make_one_draw():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are a PostgreSQL feature; SQLite serialises writers anyway")
     raffle = _closed_raffle()
     for _ in range(5):
         _entry(raffle)

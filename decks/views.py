@@ -1,0 +1,23 @@
+"""The meetup-night deck of one edition: a full-screen slide show for the projector."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from meetups.queries import can_preview
+
+from .queries import load_deck
+from .slides import build_slides
+
+
+def deck(request, code):
+    data = load_deck(code, include_drafts=can_preview(request.user), absolute_url=request.build_absolute_uri)
+    if data is None:
+        raise Http404("No edition with this code.")
+    slides = build_slides(data)
+    context = {
+        "edition": data.edition,
+        "is_draft": not data.edition.published,
+        "slides": slides,
+        "slide_count": len(slides),
+    }
+    return render(request, "decks/deck.html", context)

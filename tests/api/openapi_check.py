@@ -1,0 +1,47 @@
+"""Validate a real API response against the OpenAPI document the site serves."""
+
+import re
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+DOCUMENT_URI = "urn:vdlm:openapi"
+
+
+def _operation(document, path):
+    for template, item in document["paths"].items():
+        pattern = "^" + "".join(
+            "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", template)
+        ) + "$"
+        if re.match(pattern, path):
+            return item["get"]
+    raise AssertionError(f"{path} is not in the OpenAPI document")
+
+
+def assert_matches_openapi(document, response):
+    """The response's status, media type and body are what the document says for its path."""
+    operation = _operation(document, response.request["PATH_INFO"])
+    documented = operation["responses"].get(str(response.status_code))
+    assert documented is not None, f"status {response.status_code} is not documented"
+    media_type = response["Content-Type"].split(";")[0]
+    assert media_type in documented["content"], f"{media_type} is not documented"
+    schema_ref = documented["content"][media_type]["schema"]["$ref"]
+    registry = Registry().with_resource(DOCUMENT_URI, Resource(contents=document, specification=DRAFT202012))
+    validator = Draft202012Validator(
+        {"$ref": DOCUMENT_URI + schema_ref}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(response.json()), key=lambda error: list(error.absolute_path))
+    assert not errors, "\n".join(f"{list(error.absolute_path)}: {error.message}" for error in errors[:10])
+
+
+def urls_in(data, key=""):
+    """Every value of a field whose name ends in "url", however deeply nested."""
+    if isinstance(data, dict):
+        for name, value in data.items():
+            yield from urls_in(value, name)
+    elif isinstance(data, list):
+        for value in data:
+            yield from urls_in(value, key)
+    elif key.endswith("url") and data is not None:
+        yield data

@@ -1,0 +1,60 @@
+"""The deck costs a fixed, small number of SQL queries, however large the archive."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from decks.models import DeckSlide
+from meetups.models import AgendaItem
+from talks.models import Talk
+from tests.factories import AgendaItemFactory, PersonFactory, TalkFactory, TalkSourceFactory
+from tests.site_data import build_archive
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 12
+
+
+def _with_everything(edition, speakers):
+    """What build_archive leaves out: hot topics with sources, their agenda slots and a free slide."""
+    AgendaItemFactory(edition=edition, position=95, kind=AgendaItem.Kind.ANNOUNCEMENTS, title="Announcements")
+    hot = TalkFactory(edition=edition, kind=Talk.Kind.HOT_TOPICS, speakers=speakers[:2])
+    TalkSourceFactory.create_batch(3, talk=hot)
+    AgendaItemFactory(edition=edition, position=99, kind=AgendaItem.Kind.HOT_TOPICS, title="Hot topics", talk=hot)
+    DeckSlide.objects.create(edition=edition, placement=DeckSlide.Placement.END, title="Thanks")
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_deck_costs_the_same_few_queries_with_one_edition_or_thirty(client, django_assert_num_queries):
+    today = timezone.localdate()
+    speakers = PersonFactory.create_batch(40)
+    (edition,) = build_archive(1, first_day=today + datetime.timedelta(days=7), speakers=speakers)
+    (following,) = build_archive(1, first_day=today + datetime.timedelta(weeks=5), speakers=speakers)
+    _with_everything(edition, speakers)
+    url = f"/meetups/{edition.code}/deck/"
+    client.get(url)  # the site profile is cached from now on, as on a running site
+    small = _count(client, url)
+    assert small <= MAX_QUERIES, f"the deck needs {small} queries"
+
+    past = build_archive(29, first_day=today - datetime.timedelta(days=1), speakers=speakers)
+    for other in past[:5]:
+        _with_everything(other, speakers)
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    slides = response.context["slides"]
+    # The large data really is on the deck: a full archive table, 8 talks × 2 speakers on the agenda.
+    archive = next(slide for slide in slides if slide.kind == "archive")
+    assert len(archive.data["rows"]) == 9
+    agenda = next(slide for slide in slides if slide.kind == "agenda")
+    assert sum(len(row["speakers"]) for row in agenda.data["rows"]) == 8 * 2 + 2
+    assert slides[-1].kind == "free"
+    assert following.code in slides[-2].data["edition"].code
