@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make run` (site with demo data on SQLite)
 # and `make test` (lint and the full test suite). Everything lives in .venv.
+# For production: `make serve`, `make backup`, `make restore FILE=...` (docs/deploy.md).
 
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint venv dev-venv migrate demo clean
+.PHONY: run test lint venv dev-venv migrate demo clean serve backup restore bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,32 @@ demo: migrate
 run: demo
 	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production serving, as on the server: DJANGO_DEBUG stays off, so DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS must be set (in the environment or .env). Gunicorn binds HOST:PORT
+# with WEB_CONCURRENCY workers (3 by default; gunicorn.conf.py explains the number).
+serve: venv
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py vdlm.wsgi
+
+# Database backups (docs/deploy.md): PostgreSQL with pg_dump/pg_restore, SQLite with its
+# backup API. `make backup` writes backups/<database>-<time>.<dump|sqlite3>;
+# `make restore FILE=backups/...` replaces the database with the file's content.
+backup: venv
+	$(BIN)/python manage.py backup_db
+
+restore: venv
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<file>" >&2; exit 2; }
+	$(BIN)/python manage.py restore_db "$(FILE)"
+
+# The benchmark (bench/run.py, docs/deploy.md): a large seeded database of its own, gunicorn
+# with production settings on a free loopback port, wrk against every public page, with and
+# without the page cache, and raffle entries; writes bench/results.md. Needs wrk (apt-get
+# install wrk). BENCH_ARGS="--postgres" uses PostgreSQL, "--proxy" adds nginx's micro-cache.
+bench: venv
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: dev-venv
 	$(BIN)/ruff check .

@@ -14,11 +14,11 @@ whole page of results costs a fixed number of queries.
 
 import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 
 from meetups.schedule import agenda_slots, edition_end, edition_start, iso
 from sponsors.models import Sponsorship
+from vdlm.links import absolute, path_to
 
 
 def _absolute(request, path):
@@ -34,7 +34,7 @@ def _datetime_or_none(value):
 
 
 def edition_api_url(request, code):
-    return request.build_absolute_uri(reverse("api:edition_detail", kwargs={"code": code.lower()}))
+    return absolute(request, path_to("api:edition_detail", code=code.lower()))
 
 
 def edition_ref(edition, request):
@@ -44,7 +44,7 @@ def edition_ref(edition, request):
         "title": edition.display_title,
         "start_date": edition.start_date.isoformat(),
         "start": _datetime_or_none(edition_start(edition)),
-        "url": request.build_absolute_uri(edition.get_absolute_url()),
+        "url": absolute(request, edition.get_absolute_url()),
         "api_url": edition_api_url(request, edition.code),
     }
 
@@ -56,8 +56,8 @@ def speaker_ref(talk_speaker, request):
         "slug": person.slug,
         "name": person.name,
         "affiliation": talk_speaker.affiliation,
-        "url": request.build_absolute_uri(person.get_absolute_url()),
-        "api_url": request.build_absolute_uri(reverse("api:speaker_detail", kwargs={"slug": person.slug})),
+        "url": absolute(request, person.get_absolute_url()),
+        "api_url": absolute(request, path_to("api:speaker_detail", slug=person.slug)),
     }
 
 
@@ -70,8 +70,8 @@ def talk(talk, request, slot=(None, None)):
         "subtitle": talk.subtitle,
         "kind": talk.kind,
         "abstract": talk.abstract,
-        "url": request.build_absolute_uri(talk.get_absolute_url()),
-        "api_url": request.build_absolute_uri(reverse("api:talk_detail", kwargs={"slug": talk.slug})),
+        "url": absolute(request, talk.get_absolute_url()),
+        "api_url": absolute(request, path_to("api:talk_detail", slug=talk.slug)),
         "slides_url": _absolute(request, talk.slides_link),
         "video_url": talk.video_url or None,
         "start": iso(start),
@@ -96,7 +96,7 @@ def organisation(organisation, request):
         "name": organisation.name,
         "website": organisation.website or None,
         "logo_url": _file_url(request, organisation.logo),
-        "url": request.build_absolute_uri(organisation.get_absolute_url()),
+        "url": absolute(request, organisation.get_absolute_url()),
     }
 
 
@@ -146,11 +146,9 @@ def edition(edition, request):
         "title": edition.display_title,
         "topic": edition.topic,
         "description": edition.description,
-        "url": request.build_absolute_uri(edition.get_absolute_url()),
+        "url": absolute(request, edition.get_absolute_url()),
         "api_url": edition_api_url(request, edition.code),
-        "calendar_url": request.build_absolute_uri(
-            reverse("meetups:edition_calendar", kwargs={"code": edition.code.lower()})
-        ),
+        "calendar_url": absolute(request, path_to("meetups:edition_calendar", code=edition.code.lower())),
         "start_date": edition.start_date.isoformat(),
         "end_date": edition.last_date.isoformat(),
         "start": _datetime_or_none(edition_start(edition)),
@@ -164,7 +162,7 @@ def edition(edition, request):
         "host": sponsorship(host, request) if host else None,
         "sponsors": [sponsorship(row, request) for row in sponsorships if row is not host],
         "organizers": [
-            {"slug": person.slug, "name": person.name, "url": request.build_absolute_uri(person.get_absolute_url())}
+            {"slug": person.slug, "name": person.name, "url": absolute(request, person.get_absolute_url())}
             for person in edition.organizers.all()
         ],
         "agenda": [_agenda_item(item, start, end, talks_by_id) for item, start, end in slots],
@@ -184,8 +182,8 @@ def speaker(person, request):
         "name": person.name,
         "affiliation": person.affiliation,
         "bio": person.bio,
-        "url": request.build_absolute_uri(person.get_absolute_url()),
-        "api_url": request.build_absolute_uri(reverse("api:speaker_detail", kwargs={"slug": person.slug})),
+        "url": absolute(request, person.get_absolute_url()),
+        "api_url": absolute(request, path_to("api:speaker_detail", slug=person.slug)),
         "photo_url": _file_url(request, person.photo),
         "website_url": person.website_url or None,
         "github_url": person.github_url or None,
@@ -197,10 +195,8 @@ def speaker(person, request):
                 "title": appearance.talk.title,
                 "kind": appearance.talk.kind,
                 "affiliation": appearance.affiliation,
-                "url": request.build_absolute_uri(appearance.talk.get_absolute_url()),
-                "api_url": request.build_absolute_uri(
-                    reverse("api:talk_detail", kwargs={"slug": appearance.talk.slug})
-                ),
+                "url": absolute(request, appearance.talk.get_absolute_url()),
+                "api_url": absolute(request, path_to("api:talk_detail", slug=appearance.talk.slug)),
                 "edition": edition_ref(appearance.talk.edition, request),
             }
             for appearance in person.public_talk_speakers

@@ -1,11 +1,14 @@
 """The proposal form (public, with the site's quiet spam guards), its edit
 variant behind the private link, and the organizers' decision forms."""
 
+import re
+
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from meetups.models import Edition
@@ -34,6 +37,10 @@ CONTENT_FIELDS = [
 PREVIEW_HTML = HTML('{% include "contributions/includes/abstract_preview.html" %}')
 
 
+# A positive 64-bit integer, in ASCII digits.
+_DATABASE_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
 def edition_label(edition):
     when = edition.start_date.strftime("%-d %B %Y")
     topic = f": {edition.topic}" if edition.topic else ""
@@ -43,6 +50,16 @@ def edition_label(edition):
 class EditionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return edition_label(obj)
+
+    def _check_values(self, value):
+        # An id no database column can hold is no choice: SQLite would raise OverflowError
+        # (a server error) on the query instead of finding nothing (found by the fuzz test).
+        for pk in value:
+            if not _DATABASE_ID.fullmatch(str(pk)):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 def _normalise_link(line):

@@ -144,7 +144,9 @@ class Proposal(models.Model):
 
     @property
     def link_list(self):
-        return split_links(self.links)
+        """The web addresses among the links. The form accepts nothing else, but a row written
+        another way (the shell, an import) must not turn a javascript: line into a link."""
+        return [link for link in split_links(self.links) if link.lower().startswith(("https://", "http://"))]
 
 
 class ProposalRating(models.Model):

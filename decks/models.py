@@ -4,6 +4,7 @@ it shows, and free slides of their own placed between the generated ones."""
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from vdlm.uploads import UploadImageField
 from vdlm.validators import validate_image_upload
 
 
@@ -91,7 +92,7 @@ class DeckSlide(models.Model):
     )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, help_text="Markdown. Keep it short: a slide, not a page.")
-    image = models.ImageField(upload_to="decks/", blank=True, validators=[validate_image_upload])
+    image = UploadImageField(upload_to="decks/", blank=True, validators=[validate_image_upload])
 
     class Meta:
         ordering = ["edition", "position", "pk"]

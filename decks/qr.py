@@ -5,6 +5,8 @@ work on the venue laptop offline and print as sharp vectors. segno writes only
 path data and escapes the title, which makes its SVG safe to inline.
 """
 
+import functools
+
 import segno
 from django.utils.safestring import mark_safe
 
@@ -19,6 +21,9 @@ def qr_code(data):
     return segno.make(data, error=ERROR_LEVEL, micro=False)
 
 
+# A deck draws the same few codes on every request, and drawing one takes milliseconds
+# (segno tries eight masks): the same data and title always give the same SVG.
+@functools.lru_cache(maxsize=512)
 def qr_svg(data, title):
     """`data` as an inline <svg> QR code that scales to its box; `title` is its accessible name."""
     svg = qr_code(data).svg_inline(

@@ -11,3 +11,8 @@ class MeetupsConfig(AppConfig):
 
         # Registered here, once, because the meetups, decks and api URLs all use it.
         register_converter(EditionCodeConverter, "edition_code")
+
+        from vdlm import page_cache
+
+        # Here, not in the middleware: management commands change data too, and must make pages stale.
+        page_cache.connect_signals()

@@ -6,6 +6,8 @@ script, event handlers, javascript: links and images (an image from another
 host would make every visitor's browser contact that host).
 """
 
+import functools
+
 import markdown
 import nh3
 from markdown.extensions import Extension
@@ -47,6 +49,14 @@ def render_markdown(text, top_level=3):
     """HTML for `text`; its headings start at <h{top_level}>."""
     if not text:
         return ""
+    return _render_markdown(text, top_level)
+
+
+# Python-Markdown takes about a millisecond a text, and a page of an edition shows a
+# dozen texts that change a few times a year: the same text always gives the same HTML.
+# A few thousand texts of a few kB each stay within a few MB per worker.
+@functools.lru_cache(maxsize=4096)
+def _render_markdown(text, top_level):
     html = markdown.markdown(
         text,
         extensions=["extra", "sane_lists", _ShiftHeadingsExtension(top_level)],

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 
+from vdlm.links import path_to
+from vdlm.uploads import UploadImageField
 from vdlm.validators import validate_image_upload, validate_pdf_upload
 
 
@@ -46,14 +47,15 @@ class SiteProfile(models.Model):
         return self.group_name
 
     CACHE_KEY = "vdlm:site-profile"
+    PROFILE_CACHE_SECONDS = 30
 
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
+        self._forget_cached()
 
     def delete(self, *args, **kwargs):
-        cache.delete(self.CACHE_KEY)
+        self._forget_cached()
         return super().delete(*args, **kwargs)
 
     @classmethod
@@ -62,13 +64,21 @@ class SiteProfile(models.Model):
         profile, _ = cls.objects.get_or_create(pk=1)
         return profile
 
+    def _forget_cached(self):
+        cache.delete(self.CACHE_KEY)
+
     @classmethod
     def cached(cls):
-        """The profile from the cache: every page shows it, so it costs no query."""
+        """The profile from the cache: every page shows it, so it costs no query.
+
+        It is kept for PROFILE_CACHE_SECONDS only: without Redis every gunicorn
+        worker has a cache of its own, and the workers that did not handle an
+        admin save would otherwise show the old profile until they restart.
+        """
         profile = cache.get(cls.CACHE_KEY)
         if profile is None:
             profile = cls.load()
-            cache.set(cls.CACHE_KEY, profile, None)
+            cache.set(cls.CACHE_KEY, profile, cls.PROFILE_CACHE_SECONDS)
         return profile
 
 
@@ -219,7 +229,7 @@ class Edition(models.Model):
         return f"{label} – {self.display_title} ({self.start_date:%d %b %Y})"
 
     def get_absolute_url(self):
-        return reverse("meetups:edition_detail", kwargs={"code": self.code.lower()})
+        return path_to("meetups:edition_detail", code=self.code.lower())
 
     def clean(self):
         super().clean()
@@ -336,7 +346,7 @@ class Announcement(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, help_text="Markdown.")
     link = models.URLField(blank=True)
-    image = models.ImageField(upload_to="announcements/", blank=True, validators=[validate_image_upload])
+    image = UploadImageField(upload_to="announcements/", blank=True, validators=[validate_image_upload])
 
     class Meta:
         ordering = ["edition", "position"]

@@ -72,5 +72,7 @@ def iso(value):
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
+        if value.tzinfo is not timezone.get_default_timezone():  # already local (local_datetime): no conversion
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
     return value.isoformat()

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from vdlm.page_cache import content_changed
+
 from .models import AgendaItem, Edition
 
 # Agenda slots that belong to a specific talk; a clone keeps the slot, not the talk.
@@ -66,6 +68,9 @@ def clone_as_next_edition(edition):
         )
         for item in edition.agenda_items.order_by("position")
     )
+    # bulk_create sends no signal. A draft shows on no public page yet, but every write the signals miss
+    # bumps the version: one simple rule is easier to keep than a judgement per call.
+    content_changed()
     return clone
 
 

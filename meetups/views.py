@@ -1,5 +1,7 @@
 """The home page, the archive of editions and the page of one edition."""
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
@@ -12,7 +14,8 @@ from django.views.decorators.http import require_safe
 
 from raffles.models import Raffle
 from sponsors.models import JobAd, Sponsorship
-from talks.models import Talk, TalkSource
+from talks.models import Talk, TalkSource, TalkSpeaker
+from vdlm.links import path_to
 
 from . import calendar, structured_data
 from .forms import ArchiveFilterForm
@@ -93,9 +96,17 @@ def home(request):
         agenda = _agenda(hero)
 
     today = timezone.localdate()
+    # The latest talks come from the latest editions with talks: naming those first spares
+    # the database sorting every talk of the archive by its edition's date.
+    latest_with_talks = (
+        published.filter(start_date__lt=today)
+        .filter(Exists(Talk.objects.filter(edition=OuterRef("pk"))))
+        .order_by("-start_date", "-pk")
+        .values("pk")[:HOME_RECENT_TALKS]
+    )
     recent_talks = list(
         talk_cards()
-        .filter(edition__start_date__lt=today)
+        .filter(edition__in=latest_with_talks)
         .order_by("-edition__start_date", "-edition__pk", "title")[:HOME_RECENT_TALKS]
     )
     # One query for all four numbers; distinct counts undo the fan-out of the joins.
@@ -151,20 +162,36 @@ def _archive_queryset(filters):
     return editions.order_by("-start_date", "-pk")
 
 
+def _attach_archive_talks(editions):
+    """Set `archive_talks` on each edition: [(url, title, [speaker names])], in the order added.
+
+    Talks and speakers only for the editions on this page, two queries whatever its size.
+    Plain values, not model instances: a page names some 200 talks and 300 speakers, and
+    building (and prefetching) a model instance for each cost more than the rest of the page.
+    """
+    speakers = defaultdict(list)
+    for talk_id, name in (
+        TalkSpeaker.objects.filter(talk__edition__in=editions)
+        .order_by("position", "pk")
+        .values_list("talk_id", "person__name")
+    ):
+        speakers[talk_id].append(name)
+    talks = defaultdict(list)
+    for pk, edition_id, slug, title in (
+        Talk.objects.filter(edition__in=editions).order_by("pk").values_list("pk", "edition_id", "slug", "title")
+    ):
+        talks[edition_id].append((path_to("talks:talk_detail", slug=slug), title, speakers[pk]))
+    for edition in editions:
+        edition.archive_talks = talks[edition.pk]
+
+
 def edition_list(request):
     years = [day.year for day in Edition.objects.published().dates("start_date", "year", order="DESC")]
     form = ArchiveFilterForm(request.GET or None, years=years)
     filters = form.filters()
     paginator = Paginator(_archive_queryset(filters), ARCHIVE_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    # Talks (with speakers) only for the editions on this page: two queries, whatever the page size.
-    prefetch_related_objects(
-        page_obj.object_list,
-        Prefetch(
-            "talks",
-            queryset=Talk.objects.order_by("pk").prefetch_related(speakers_prefetch()),
-        ),
-    )
+    _attach_archive_talks(page_obj.object_list)
     context = {
         "form": form,
         "is_filtered": any(filters.values()),

@@ -6,10 +6,11 @@ import unicodedata
 import uuid
 
 from django.db import models
-from django.db.models import Count, F, Q
-from django.db.models.functions import Lower
-from django.urls import reverse
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+
+from vdlm.links import path_to
 
 
 def normalize_answer(text):
@@ -47,9 +48,13 @@ class RaffleQuerySet(models.QuerySet):
         return self.filter(status=Raffle.Status.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
 
     def with_entry_counts(self):
+        # Counted in subqueries over the raffle's index: a join with COUNT(DISTINCT) took 35 ms
+        # for 5,000 entries on SQLite, on every view of the raffle page and every entry sent.
+        entries = RaffleEntry.objects.filter(raffle=OuterRef("pk")).order_by().values("raffle")
+        correct = entries.filter(RaffleEntry.correct_q())
         return self.annotate(
-            entry_count=Count("entries", distinct=True),
-            correct_entry_count=Count("entries", filter=RaffleEntry.correct_q("entries__"), distinct=True),
+            entry_count=Coalesce(Subquery(entries.annotate(count=Count("pk")).values("count")), 0),
+            correct_entry_count=Coalesce(Subquery(correct.annotate(count=Count("pk")).values("count")), 0),
         )
 
 
@@ -131,7 +136,7 @@ class Raffle(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("raffles:raffle_detail", kwargs={"slug": self.slug})
+        return path_to("raffles:raffle_detail", slug=self.slug)
 
     @property
     def accepted_answer_list(self):

@@ -32,8 +32,7 @@ def _state(raffle, now):
 def _public_raffle(request, slug):
     """(raffle with its draws, is_draft); visitors get a 404 for a draft."""
     raffle = get_object_or_404(
-        Raffle.objects.with_entry_counts()
-        .select_related("prize_donor", "edition")
+        Raffle.objects.select_related("prize_donor", "edition")
         .prefetch_related(Prefetch("draws", queryset=RaffleDraw.objects.order_by("sequence"))),
         slug=slug,
     )
@@ -62,6 +61,12 @@ def raffle_detail(request, slug):
 
 
 def _render_detail(request, raffle, is_draft, state, form, status=200, notice=""):
+    if state in ("closed", "drawn"):
+        # Shown only once the raffle is over: an open raffle's page (the one everybody opens
+        # on the evening) does not count thousands of entries on every view.
+        raffle.entry_count, raffle.correct_entry_count = (
+            Raffle.objects.with_entry_counts().values_list("entry_count", "correct_entry_count").get(pk=raffle.pk)
+        )
     draws = list(raffle.draws.all())
     accepted = raffle.accepted_answer_list
     context = {
@@ -134,6 +139,7 @@ def raffle_result(request, slug):
     return render(request, "raffles/raffle_result.html", context)
 
 
+@never_cache  # the link is personal, and the page carries a CSRF token
 @require_http_methods(["GET", "POST"])
 def confirm_entry(request, slug, token):
     """The link from the confirmation email.

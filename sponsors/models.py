@@ -7,13 +7,15 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from vdlm.links import path_to
+from vdlm.uploads import UploadImageField
 from vdlm.validators import validate_image_upload
 
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    logo = models.ImageField(upload_to="logos/", blank=True, validators=[validate_image_upload])
+    logo = UploadImageField(upload_to="logos/", blank=True, validators=[validate_image_upload])
     website = models.URLField(blank=True)
     description = models.TextField(blank=True, help_text="Markdown.")
     updated_at = models.DateTimeField(auto_now=True)
@@ -126,7 +128,7 @@ class JobAd(models.Model):
         return f"{self.title} at {self.organisation}" if self.organisation_id else self.title
 
     def get_absolute_url(self):
-        return reverse("sponsors:job_detail", kwargs={"slug": self.slug})
+        return path_to("sponsors:job_detail", slug=self.slug)
 
     def sections(self):
         """[(label, [items])] in the deck's order: do, bring, get (uses prefetched items)."""

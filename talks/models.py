@@ -5,8 +5,9 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 
+from vdlm.links import path_to
+from vdlm.uploads import UploadImageField
 from vdlm.validators import validate_image_upload, validate_pdf_upload
 
 
@@ -20,7 +21,7 @@ class Person(models.Model):
         help_text="Today's affiliation. Each talk keeps the affiliation at the time of the talk.",
     )
     bio = models.TextField(blank=True, help_text="Markdown.")
-    photo = models.ImageField(upload_to="people/", blank=True, validators=[validate_image_upload])
+    photo = UploadImageField(upload_to="people/", blank=True, validators=[validate_image_upload])
     email = models.EmailField(
         blank=True, help_text="Private: for organizers only, never shown on the site."
     )
@@ -48,7 +49,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("talks:speaker_detail", kwargs={"slug": self.slug})
+        return path_to("talks:speaker_detail", slug=self.slug)
 
 
 class TalkQuerySet(models.QuerySet):
@@ -104,7 +105,7 @@ class Talk(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("talks:talk_detail", kwargs={"slug": self.slug})
+        return path_to("talks:talk_detail", slug=self.slug)
 
     def clean(self):
         super().clean()

@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from vdlm.settings import *  # noqa: E402,F403
 
@@ -15,8 +16,28 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="vdlm-test-media-")
+# Production hashes static names in a manifest written by collectstatic; the tests serve the
+# source folders instead (tests/production/test_serving.py runs collectstatic itself).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# The live server speaks plain http: the production CSP would upgrade its requests to https.
+CONTENT_SECURITY_POLICY["DIRECTIVES"].pop("upgrade-insecure-requests", None)  # noqa: F405
+# Logs stay readable in pytest's captured output.
+LOGGING["handlers"]["console"]["formatter"] = "plain"  # noqa: F405
+
+# The browser tests' live server answers from threads; connections must not outlive a test.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not Django's shared in-memory database: the browser tests' live server
     # answers from other threads, and each thread then has a connection of its own.
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="vdlm-test-db-")) / "test.sqlite3")}  # noqa: F405
+
+# The page cache is off: many tests change rows behind the ORM's back (queryset.update(),
+# time travel) between two requests on purpose, which a cache would rightly hide until it
+# expires. tests/test_page_cache.py switches it on. The headers are set either way.
+PAGE_CACHE_ENABLED = False
+if PAGE_CACHE_VERSION_FILE and not os.environ.get("PAGE_CACHE_VERSION_FILE"):  # noqa: F405
+    # Never the checkout's var/: a test run must not touch a running site's version.
+    PAGE_CACHE_VERSION_FILE = str(Path(tempfile.mkdtemp(prefix="vdlm-test-pages-")) / "page-cache-version")

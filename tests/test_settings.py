@@ -23,10 +23,17 @@ def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_refuses_to_start_without_allowed_hosts_when_debug_is_off():
+    result = _manage("check", DJANGO_SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
 def test_debug_is_off_unless_asked_for():
     result = _manage(
         "shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
         DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="meetup.example.org",
     )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
 

@@ -1,11 +1,14 @@
 """Settings for vdlm, read from the environment.
 
 Development defaults are safe: DEBUG is off unless DJANGO_DEBUG says otherwise,
-and without DEBUG the site refuses to start until DJANGO_SECRET_KEY is set.
-Every variable is documented in `.env.example`.
+and without DEBUG the site refuses to start until DJANGO_SECRET_KEY and
+DJANGO_ALLOWED_HOSTS are set. Every variable is documented in `.env.example`;
+production, scale-out and backups in docs/deploy.md.
 """
 
+import datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 import django_include_bootstrap
 import environ
@@ -33,6 +36,12 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS",
     default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [],
 )
+if not ALLOWED_HOSTS and not DEBUG:
+    # Django would start and answer every request with 400: better to refuse at once, and say why.
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off "
+        "(the site's host names, comma-separated, e.g. meetup.example.org)."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -47,6 +56,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
+    "csp",
+    "axes",
+    "vdlm.apps.VdlmConfig",
     "meetups",
     "talks",
     "sponsors",
@@ -58,12 +70,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before anything else runs (see "Static files" below).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a cached page skips them all (vdlm/page_cache.py says what is cached).
+    "vdlm.page_cache.PageCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "vdlm.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vdlm.urls"
@@ -103,6 +123,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # Kept open too: a new connection costs ~1 ms and starts with an empty page cache,
+    # about 15 % of a page rendered from the database (`make bench`).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+else:
+    # Each worker keeps its connection for a minute instead of reconnecting for every
+    # request; the health check notices one the server closed meanwhile.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
@@ -129,20 +157,79 @@ else:
         },
     }
 RATELIMIT_USE_CACHE = "ratelimit"
+
+# --- Page cache and HTTP caching (vdlm/page_cache.py, docs/deploy.md) ------------------
+# Anonymous visitors' public pages are served from the "pages" cache until any content
+# changes (a site-wide version) or PAGE_CACHE_TIMEOUT passes (pages that change with the
+# clock: the next meetup, an opening raffle). PAGE_CACHE=off renders every request.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=60)
+# Cache-Control: public, max-age=... of those pages, for browsers and proxies.
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
+if REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pages",
+        "TIMEOUT": PAGE_CACHE_TIMEOUT,
+    }
+    # Redis holds the content version too: every app server sees each change.
+    PAGE_CACHE_VERSION_FILE = ""
+else:
+    # Each worker keeps its own copy of the pages (a thousand pages of a few dozen kB at most)...
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "vdlm-pages",
+        "TIMEOUT": PAGE_CACHE_TIMEOUT,
+        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=1000)},
+    }
+    # ...but the content version must be one for all processes of this server, management
+    # commands included: a file they can all write (one server; several need REDIS_URL).
+    # (Empty counts as unset: a version in local memory would be one per process, and wrong.)
+    PAGE_CACHE_VERSION_FILE = env.str("PAGE_CACHE_VERSION_FILE", default="") or str(
+        BASE_DIR / "var" / "page-cache-version"
+    )
+
+# Sessions (only organizers in the admin have one) live in the database; with Redis the
+# cache answers the reads. Never in a per-process cache: a logout on one app server
+# would leave the session alive on the others.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 # django-ratelimit only lists django-redis and memcached as supported; Django's own
 # RedisCache increments atomically (Redis INCR), and so does vdlm.cache.AtomicDatabaseCache.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header that carries the
-# client address (e.g. HTTP_X_REAL_IP) so that limits apply per visitor.
-RATELIMIT_IP_META_KEY = env.str("DJANGO_CLIENT_IP_HEADER", default="") or None
+# client address (e.g. HTTP_X_REAL_IP) so that limits apply per visitor. The rate limits
+# and the admin login lockout both read it through vdlm.middleware.client_ip.
+CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="")
+RATELIMIT_IP_META_KEY = "vdlm.middleware.client_ip"
 
 # --- Auth -----------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user+address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 12 characters, as OWASP ASVS asks of accounts that see personal data.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Admin login brute force (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
+# user name from one address, that pair is locked out for LOGIN_LOCKOUT_HOURS, with a page
+# that says so. Attempts are counted in the database, which every app server shares.
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(hours=env.float("DJANGO_LOGIN_LOCKOUT_HOURS", default=1))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vdlm.middleware.login_lockout_response"
+AXES_CLIENT_IP_CALLABLE = "vdlm.middleware.client_ip"
+# Failed attempts are kept (for the lockout); successful logins are not recorded in a table
+# that would grow for ever: axes writes a log line for each (user name and address masked).
+AXES_DISABLE_ACCESS_LOG = True
+# An organizer's admin session ends after this long (idle or not).
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE_SECONDS", default=12 * 3600)
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -158,18 +245,58 @@ STATICFILES_DIRS = [
     # Bootstrap's compiled CSS and JS come from a Python package, under static/bootstrap/.
     ("bootstrap", Path(django_include_bootstrap.__file__).resolve().parent / "static"),
 ]
+# WhiteNoise serves the static files (Bootstrap included) from the app itself: no CDN, no
+# extra web server. In production (`make serve`) they come from STATIC_ROOT, filled by
+# collectstatic: names carry a hash of the content (site.3f1c2a.css), so they are sent
+# compressed (Brotli, gzip) with a ten-year, immutable Cache-Control, and a changed
+# file is a new URL. With DEBUG on, WhiteNoise reads the source folders directly.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
-if Path(STATIC_ROOT).is_dir():
-    # Once collectstatic has run, WhiteNoise serves the files (Bootstrap included) from the
-    # app itself: no CDN, no extra web server. Before that (development, tests) it would
-    # only warn about the missing folder, and django.contrib.staticfiles serves them.
-    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-                      "whitenoise.middleware.WhiteNoiseMiddleware")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Several app servers share no disk: uploads then go to S3-compatible object storage
+# (AWS S3, MinIO, Scaleway, Hetzner, ...), through django-storages. Credentials come from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, read by boto3 itself.
+S3_BUCKET = env.str("DJANGO_S3_BUCKET", default="")
+# Where browsers fetch uploads from, for the Content-Security-Policy (img-src).
+MEDIA_ORIGINS = []
+if S3_BUCKET:
+    S3_ENDPOINT_URL = env.str("DJANGO_S3_ENDPOINT_URL", default="") or None
+    S3_CUSTOM_DOMAIN = env.str("DJANGO_S3_CUSTOM_DOMAIN", default="") or None
+    S3_REGION = env.str("DJANGO_S3_REGION", default="") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL,
+            "region_name": S3_REGION,
+            "custom_domain": S3_CUSTOM_DOMAIN,
+            # Uploads are public images and slides: plain URLs, cacheable, no expiring signatures.
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+        },
+    }
+    if S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGINS = [f"https://{S3_CUSTOM_DOMAIN}"]
+    elif S3_ENDPOINT_URL:
+        endpoint = urlparse(S3_ENDPOINT_URL)
+        MEDIA_ORIGINS = [f"{endpoint.scheme}://{endpoint.netloc}"]
+    else:
+        # AWS itself: boto3 names the bucket's host with or without the region.
+        MEDIA_ORIGINS = [f"https://{S3_BUCKET}.s3.amazonaws.com"]
+        if S3_REGION:
+            MEDIA_ORIGINS.append(f"https://{S3_BUCKET}.s3.{S3_REGION}.amazonaws.com")
+
+# Where `make backup` (manage.py backup_db) writes; the files hold personal data.
+BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "backups")
 
 # Upload limits enforced by vdlm.validators (and so by the admin forms).
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=5 * 1024 * 1024)
@@ -232,15 +359,86 @@ if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     if env.bool("DJANGO_BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Content-Security-Policy (django-csp) on every response. The site has no inline script
+# or style at all (JavaScript and CSS are static files; the schema.org JSON-LD blocks are
+# data, which browsers neither run nor check against script-src), so no nonce and no
+# 'unsafe-inline' is needed: a script that slipped into a page could not run, and a page
+# served from a shared cache needs no per-request value.
+CSP_SELF = "'self'"
+CSP_NONE = "'none'"
+YOUTUBE_EMBED_ORIGIN = "https://www.youtube-nocookie.com"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        # data: for the small SVG icons inside Bootstrap's CSS.
+        "img-src": [CSP_SELF, "data:", *MEDIA_ORIGINS],
+        "font-src": [CSP_SELF],
+        # The live preview of the call for contributions posts to the site itself.
+        "connect-src": [CSP_SELF],
+        # The click-to-play video embeds, and nothing else.
+        "frame-src": [YOUTUBE_EMBED_ORIGIN],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_NONE],
+        "frame-ancestors": [CSP_NONE],
+        "form-action": [CSP_SELF],
+    },
+}
+if not DEBUG and SECURE_SSL_REDIRECT:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+
+# Permissions-Policy (vdlm.middleware): nothing may use camera, microphone, location,
+# sensors or payment; the deck may go full screen, and the YouTube embed may play.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "autoplay": ["self", f'"{YOUTUBE_EMBED_ORIGIN}"'],
+    "encrypted-media": ["self", f'"{YOUTUBE_EMBED_ORIGIN}"'],
+    "fullscreen": ["self", f'"{YOUTUBE_EMBED_ORIGIN}"'],
+    "picture-in-picture": ["self", f'"{YOUTUBE_EMBED_ORIGIN}"'],
+}
+
+# --- Logging and error reports -------------------------------------------------
+# One JSON object a line on stdout (LOG_FORMAT=plain for a human-readable line);
+# server errors are also emailed to DJANGO_ADMINS when set. Tokens from private
+# links, passwords and session values are redacted in both (vdlm/log.py).
 ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
-
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "vdlm.log.RedactingExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "vdlm.log.JsonFormatter"},
+        "plain": {"()": "vdlm.log.PlainFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "class": "vdlm.log.RedactingAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Named here so Django's own default handlers (an unredacted email) are replaced.
+        "django": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        # Scanners send made-up Host headers all day: a log line each, never an email.
+        "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # django-axes announces itself at every start; its login failures (WARNING) stay.
+        "axes.apps": {"level": "WARNING"},
+    },
 }

@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from .health import healthz
 from .sitemaps import SITEMAPS
-from .views import robots_txt
+from .views import bench_constant, robots_txt
 
 admin.site.site_header = "Vienna Deep Learning Meetup – organizers"
 admin.site.site_title = "VDLM admin"
@@ -22,7 +23,12 @@ urlpatterns = [
     path("", include("api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
 ]
+
+if getattr(settings, "BENCH_ENDPOINTS", False):
+    # Only bench/settings.py turns this on: the benchmark's reference for Django's own cost.
+    urlpatterns.append(path("bench/constant/", bench_constant, name="bench_constant"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

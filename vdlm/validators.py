@@ -3,8 +3,11 @@
 Django's ImageField alone accepts a tiny PNG that declares 100 megapixels
 (Pillow only warns), so images are checked for format, byte size and pixel
 count before they are stored. PDFs are checked by their magic bytes, not by
-their name.
+their name. What passes is then re-encoded without its metadata and stored
+under a random name (vdlm/uploads.py).
 """
+
+import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,12 +15,31 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from PIL import Image, UnidentifiedImageError
 
-ALLOWED_IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+# Pillow's format names. No GIF: animations would lose all but their first frame when
+# re-encoded, and a logo or photo is better served as PNG or WebP anyway.
+ALLOWED_IMAGE_FORMATS = {"PNG", "JPEG", "WEBP"}
+
+
+def _too_many_pixels(limit, width=None, height=None):
+    megapixels = f"{limit / 1_000_000:g}"
+    if width is None:
+        # Pillow refused the header before telling us the size: far too large anyway.
+        return ValidationError(
+            "This image declares far more than %(limit)s megapixels, the limit. Please scale it down.",
+            code="image_too_many_pixels",
+            params={"limit": megapixels},
+        )
+    return ValidationError(
+        "This image declares %(width)s × %(height)s pixels; the limit is "
+        "%(limit)s megapixels. Please scale it down.",
+        code="image_too_many_pixels",
+        params={"width": width, "height": height, "limit": megapixels},
+    )
 
 
 @deconstructible
 class ImageUploadValidator:
-    """Refuse anything but a reasonably sized PNG, JPEG, GIF or WebP image."""
+    """Refuse anything but a reasonably sized PNG, JPEG or WebP image."""
 
     def __call__(self, file):
         max_bytes = settings.MAX_IMAGE_UPLOAD_BYTES
@@ -27,15 +49,23 @@ class ImageUploadValidator:
                 code="image_too_large",
                 params={"size": filesizeformat(file.size), "limit": filesizeformat(max_bytes)},
             )
+        limit = settings.MAX_IMAGE_PIXELS
         position = file.tell() if hasattr(file, "tell") else None
         try:
             file.seek(0)
-            with Image.open(file) as image:
-                width, height = image.size
-                image_format = image.format
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+            # Pillow warns over its limit (the same number, set at startup) and refuses over
+            # twice that, while reading the header: the answer is a message below either way,
+            # never a warning in the log.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(file) as image:
+                    width, height = image.size
+                    image_format = image.format
+        except Image.DecompressionBombError as exc:
+            raise _too_many_pixels(limit) from exc
+        except (UnidentifiedImageError, OSError) as exc:
             raise ValidationError(
-                "This file is not an image we can read (PNG, JPEG, GIF or WebP).",
+                "This file is not an image we can read (PNG, JPEG or WebP).",
                 code="invalid_image",
             ) from exc
         finally:
@@ -43,21 +73,12 @@ class ImageUploadValidator:
                 file.seek(position)
         if image_format not in ALLOWED_IMAGE_FORMATS:
             raise ValidationError(
-                "Images must be PNG, JPEG, GIF or WebP, not %(format)s.",
+                "Images must be PNG, JPEG or WebP, not %(format)s.",
                 code="image_format",
                 params={"format": image_format},
             )
-        if width * height > settings.MAX_IMAGE_PIXELS:
-            raise ValidationError(
-                "This image declares %(width)s × %(height)s pixels; the limit is "
-                "%(limit)s megapixels. Please scale it down.",
-                code="image_too_many_pixels",
-                params={
-                    "width": width,
-                    "height": height,
-                    "limit": settings.MAX_IMAGE_PIXELS // 1_000_000,
-                },
-            )
+        if width * height > limit:
+            raise _too_many_pixels(limit, width, height)
 
     def __eq__(self, other):
         return isinstance(other, ImageUploadValidator)

@@ -1,4 +1,4 @@
-"""Site-wide views that belong to no app: robots.txt."""
+"""Site-wide views that belong to no app: robots.txt, and the benchmark's constant page."""
 
 from django.http import HttpResponse
 from django.urls import reverse
@@ -18,3 +18,12 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def bench_constant(request):
+    """A constant answer, routed only when settings.BENCH_ENDPOINTS is on (bench/settings.py).
+
+    `make bench` divides every page's requests per second by this view's: what the
+    middleware, the WSGI server and the loopback network cost with no work at all.
+    """
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

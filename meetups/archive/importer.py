@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from sponsors.models import Organisation, Sponsorship
 from talks.models import Person, Talk, TalkSpeaker
+from vdlm.page_cache import content_changed
 
 from ..models import AgendaItem, ArchiveImportRecord, Edition, Venue
 from . import text as t
@@ -68,6 +69,9 @@ def import_archive(paths, *, dry_run=False):
         _Writer(report).write(archive)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # Speakers and agendas go in with bulk_create, which sends no signal: the cached pages must still go.
+            content_changed()
     return report
 
 

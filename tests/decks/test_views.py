@@ -157,7 +157,7 @@ def test_a_free_slide_image_that_is_no_image_is_refused_with_a_message(organizer
         files={"deck_slides-0-image": SimpleUploadedFile("photo.png", b"<svg onload=alert(1)>")},
     )
     assert response.status_code == 200
-    assert "Upload a valid image." in response.content.decode()
+    assert "This file is not an image we can read (PNG, JPEG or WebP)." in response.content.decode()
     assert not DeckSlide.objects.exists()
 
 

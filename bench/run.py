@@ -1,0 +1,845 @@
+"""`make bench`: how fast the site is on this machine, as ratios that compare across machines.
+
+    .venv/bin/python bench/run.py [--postgres] [--proxy] [--duration 10] [--connections 32]
+
+1. Seeds a separate database (bench/.data/bench.sqlite3, or with --postgres the
+   PostgreSQL database vdlm_bench, dropped and created again) with the large data set
+   of bench/seed.py, and counts each page's SQL queries at that size.
+2. Starts gunicorn with gunicorn.conf.py and production settings (bench/settings.py)
+   on a free port of 127.0.0.1, with the page cache on, and runs wrk (about ten seconds
+   each) against a constant view (the reference), a static file and the public pages;
+   then raffle entries: wrk with a Lua script for ten seconds, and a client that sends
+   a fixed number of POSTs from threads and checks that every success is a stored row
+   (wrk stops counting while requests are still open, so its count cannot be checked).
+3. With --proxy, runs nginx with the micro-cache configuration of docs/deploy.md in
+   front of that gunicorn, and compares each page with nginx serving a static file.
+4. Restarts gunicorn with the page cache off (PAGE_CACHE=off) and measures the pages
+   again, rendered from the database every time.
+5. Prints the tables and writes them to bench/results.md, replacing the section of
+   this configuration and keeping the others.
+
+Only 127.0.0.1 is ever contacted; the processes started here are stopped by their
+own ids. Every ratio compares two measurements of the same run.
+"""
+
+import argparse
+import dataclasses
+import datetime
+import http.client
+import itertools
+import os
+import platform
+import re
+import resource
+import runpy
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench" / ".data"
+RESULTS = ROOT / "bench" / "results.md"
+DEPLOY_DOC = ROOT / "docs" / "deploy.md"
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+BIN = Path(sys.executable).parent
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/vdlm_bench"
+# The limits of the query-count tests, which measure the same pages at 30 editions:
+# tests/test_query_counts.py (10) and, for the deck, tests/decks/test_queries.py (12).
+MAX_QUERIES = 10
+QUERY_LIMITS = {"deck": 12}
+WRK_MISSING = (
+    "make bench needs wrk, an HTTP benchmarking tool, which is not installed.\n"
+    "On Debian or Ubuntu: sudo apt-get install wrk   (elsewhere: https://github.com/wg/wrk)"
+)
+NGINX_MISSING = (
+    "nginx is not installed, so the --proxy measurements are skipped.\n"
+    "On Debian or Ubuntu: sudo apt-get install nginx   (the benchmark starts its own, on a free port)"
+)
+# The answer a stored entry gets: a bot that trips a spam guard is shown the same page, but
+# then no row exists, which is why rows are counted too.
+ENTERED_MARK = b"Thank you for entering!"
+# Never cached (a form with a CSRF token), and the page everyone opens on the evening itself.
+RAFFLE_PAGE = "raffle page (never cached)"
+
+# --- Measurements -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Run:
+    """One measured target: requests per second, latency percentiles (ms), errors."""
+
+    name: str
+    path: str
+    requests: int
+    rps: float
+    p50: float
+    p99: float
+    errors: int
+    note: str = ""
+    queries: int | None = None
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _milliseconds(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def parse_wrk(output):
+    """(requests, req/s, p50 ms, p99 ms, errors) from `wrk --latency` output."""
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    errors = 0
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    status_errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if status_errors:
+        errors += int(status_errors.group(1))
+    return requests, rps, p50, p99, errors
+
+
+def wrk(args, port, name, path, script=None):
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    timeout = args.duration + 60
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=timeout).stdout  # noqa: S603
+    run = Run(name, path, *parse_wrk(output))
+    print(f"  {name:<28} {run.rps:>9.0f} req/s  p50 {run.p50:7.2f} ms  p99 {run.p99:7.2f} ms  errors {run.errors}")
+    return run
+
+
+def get(port, path, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+# --- Processes -------------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(port, path, process, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}; see its log in {DATA}")
+        try:
+            if get(port, path)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer {path} within {seconds} s")
+
+
+def stop(process):
+    """Stop a process this script started, by its id: gracefully, then for good."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class Gunicorn:
+    """gunicorn with the project's gunicorn.conf.py and the benchmark's settings, on a free port."""
+
+    def __init__(self, env, page_cache, label, config=GUNICORN_CONF):
+        self.port = free_port()
+        self.log = DATA / f"gunicorn-{label}.log"
+        env = {**env, "HOST": "127.0.0.1", "PORT": str(self.port), "PAGE_CACHE": "on" if page_cache else "off"}
+        command = [str(BIN / "gunicorn"), "--config", str(config), "vdlm.wsgi"]
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        try:
+            wait_until_up(self.port, "/bench/constant/", self.process)
+        except Exception:
+            stop(self.process)
+            raise
+
+    def log_count(self, text):
+        return self.log.read_text(errors="replace").count(text)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.process)
+
+
+def documented_nginx(doc=DEPLOY_DOC):
+    """(http block, location block) of the micro-cache in docs/deploy.md: the benchmark runs what the docs say."""
+    text = Path(doc).read_text()
+    blocks = dict(re.findall(r"<!-- bench: nginx (http|location)\b[^>]*-->\s*```nginx\n(.*?)```", text, re.S))
+    if set(blocks) != {"http", "location"}:
+        raise RuntimeError(f"{doc} lacks the marked nginx blocks (<!-- bench: nginx http/location -->)")
+    return blocks["http"], blocks["location"]
+
+
+def nginx_config(directory, port, sendfile_port, upstream_port, static_root, run_as_root):
+    """A complete nginx.conf around the documented blocks, with Debian's http defaults (sendfile, tcp_nopush on)."""
+    http_block, location = documented_nginx()
+    http_block = http_block.replace("/var/cache/nginx/vdlm", str(directory / "cache"))
+    location = location.replace("http://127.0.0.1:8000", f"http://127.0.0.1:{upstream_port}")
+    if "sendfile off;" not in location:
+        raise RuntimeError("the documented location no longer turns sendfile off; update bench/run.py's comparison")
+    with_sendfile = location.replace("sendfile off;", "sendfile on;")
+    temp = directory / "temp"
+    # As root, nginx hands its workers to "nobody", who may not write the benchmark's folders.
+    user = "user root;\n" if run_as_root else ""
+    return f"""{user}worker_processes auto;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    types {{ text/html html; text/css css; }}
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    log_format cache_status '$upstream_cache_status';
+    access_log {directory}/access.log cache_status buffer=256k flush=1s;
+
+{http_block}
+    server {{
+        listen 127.0.0.1:{port};
+        location /saved/ {{ alias {directory}/saved/; }}
+        location /static/ {{ alias {static_root}/; }}
+{location}
+    }}
+    # The same micro-cache with sendfile on, to show what the documented "sendfile off" is for.
+    server {{
+        listen 127.0.0.1:{sendfile_port};
+{with_sendfile}
+    }}
+}}
+"""
+
+
+def nginx_binary():
+    return shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx",) if Path(path).exists()), None)
+
+
+class Nginx:
+    """nginx with the documented micro-cache in front of gunicorn, and `saved` pages as plain files."""
+
+    def __init__(self, upstream_port, static_root, saved):
+        self.directory = DATA / "nginx"
+        shutil.rmtree(self.directory, ignore_errors=True)
+        for folder in ("temp", "saved", "cache"):
+            (self.directory / folder).mkdir(parents=True)
+        for name, body in saved.items():
+            (self.directory / "saved" / name).write_bytes(body)
+        self.port, self.sendfile_port = free_port(), free_port()
+        config = self.directory / "nginx.conf"
+        config.write_text(
+            nginx_config(self.directory, self.port, self.sendfile_port, upstream_port, static_root, os.geteuid() == 0)
+        )
+        command = [nginx_binary(), "-p", str(self.directory), "-c", str(config), "-g", "daemon off;"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # noqa: S603
+        try:
+            wait_until_up(self.port, f"/saved/{next(iter(saved))}", self.process)
+        except Exception:
+            stop(self.process)
+            raise
+
+    def cache_statuses(self):
+        """How nginx answered the proxied requests so far: {HIT: n, MISS: n, ...}."""
+        stop(self.process)  # flushes the buffered log
+        counts = {}
+        for line in (self.directory / "access.log").read_text().split():
+            if line != "-":
+                counts[line] = counts.get(line, 0) + 1
+        return counts
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.process)
+
+
+# --- Raffle entries -------------------------------------------------------------------------------------------
+
+
+def entry_form(csrf_secret, email):
+    from vdlm.spam import rendered_at_token
+
+    from . import seed
+
+    return {
+        "csrfmiddlewaretoken": csrf_secret,
+        # Shown a minute ago, as a person would have: the time guard passes on its own terms.
+        "rendered_at": rendered_at_token(time.time() - 60),
+        "website": "",
+        "email": email,
+        "name": "Bench Entrant",
+        "answer": seed.RAFFLE_ANSWER,
+        "consent": "on",
+    }
+
+
+def wrk_entry_script(tag, csrf_secret):
+    """A wrk Lua script that posts entries with distinct addresses: tag-thread-counter@example.org."""
+    form = entry_form(csrf_secret, "EMAIL")
+    body = urlencode(form).replace("EMAIL", '" .. tag .. "-" .. tid .. "-" .. n .. "%40example.org')
+    script = DATA / f"{tag}.lua"
+    script.write_text(
+        f"""-- Written by bench/run.py: raffle entries with distinct addresses.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local n = 0
+local tag = "{tag}"
+local headers = {{["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = "csrftoken={csrf_secret}"}}
+function request()
+  n = n + 1
+  return wrk.format("POST", "/raffles/{quote(_raffle_slug())}/", headers, "{body}")
+end
+"""
+    )
+    return script
+
+
+def _raffle_slug():
+    from . import seed
+
+    return seed.RAFFLE_SLUG
+
+
+def post_entries(port, count, threads, tag, csrf_secret):
+    """POST `count` entries from `threads` threads; returns (Run, successes, status counts)."""
+    path = f"/raffles/{_raffle_slug()}/"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf_secret}"}
+    numbers = itertools.count()
+    results, lock = [], threading.Lock()
+    start = threading.Barrier(threads + 1)
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        start.wait()
+        while (number := next(numbers)) < count:
+            body = urlencode(entry_form(csrf_secret, f"{tag}-{number}@example.org"))
+            began = time.perf_counter()
+            try:
+                connection.request("POST", path, body, headers)
+                response = connection.getresponse()
+                content = response.read()
+                outcome = response.status if ENTERED_MARK in content or response.status != 200 else "200 without entry"
+            except (OSError, http.client.HTTPException) as error:
+                outcome = type(error).__name__
+                connection.close()
+            with lock:
+                results.append((outcome, time.perf_counter() - began))
+        connection.close()
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    start.wait()
+    began = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - began
+    outcomes = {}
+    for outcome, _ in results:
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    successes = outcomes.get(200, 0)
+    latencies = sorted(seconds * 1000 for _, seconds in results)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    name = f"{count:,} POSTs, {threads} threads"
+    errors = len(results) - successes
+    run = Run(name, path, len(results), successes / elapsed, statistics.median(latencies), p99, errors)
+    print(f"  {name:<28} {run.rps:>9.0f} entries/s  p50 {run.p50:7.2f} ms  p99 {run.p99:7.2f} ms  {outcomes}")
+    return run, successes, outcomes
+
+
+def stored_entries(tag):
+    from django.db import connections
+
+    from raffles.models import RaffleEntry
+
+    count = RaffleEntry.objects.filter(email__startswith=f"{tag}-").count()
+    connections.close_all()
+    return count
+
+
+# --- Set-up ------------------------------------------------------------------------------------------------------
+
+
+def prepare_environment(args):
+    """The environment of every Django process here: production settings, a throwaway secret, our database."""
+    sqlite_url = f"sqlite:///{DATA / 'bench.sqlite3'}"
+    database_url = args.database_url or (DEFAULT_POSTGRES_URL if args.postgres else sqlite_url)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "DJANGO_STATIC_ROOT": str(DATA / "static"),
+        "DJANGO_MEDIA_ROOT": str(DATA / "media"),
+        "PAGE_CACHE_VERSION_FILE": str(DATA / "page-cache-version"),
+        # Local memory and the version file: the default set-up of one small server.
+        "REDIS_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    os.environ.update(env)
+    return env
+
+
+def recreate_database(url):
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(parts.path + suffix).unlink(missing_ok=True)
+        return
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(f"Refusing to drop the database {name!r}: the benchmark's database name must contain 'bench'.")
+    import psycopg2
+    from psycopg2 import sql
+
+    maintenance = psycopg2.connect(
+        dbname="postgres", user=parts.username, password=parts.password, host=parts.hostname, port=parts.port or 5432
+    )
+    maintenance.autocommit = True
+    with maintenance.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    maintenance.close()
+
+
+def seed_database(env):
+    """Migrate, seed and collect the static files in this process; returns (counts, fingerprint, seconds)."""
+    import django
+    from django.core.management import call_command
+
+    recreate_database(env["DATABASE_URL"])
+    (DATA / "static").mkdir(exist_ok=True)
+    django.setup()
+    from django.db import connections
+
+    from . import seed
+
+    began = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    seed.seed(seed.FULL)
+    call_command("collectstatic", verbosity=0, interactive=False, clear=True)
+    elapsed = time.perf_counter() - began
+    result = seed.counts(), seed.fingerprint(), elapsed
+    connections.close_all()
+    return result
+
+
+def query_counts(paths):
+    """SQL queries of each page at the large data set, rendered in this process without the page cache."""
+    from django.db import connection, connections
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts = {}
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        client.get("/")  # the site profile is cached from now on, as on a running site
+        for name, path in paths.items():
+            with CaptureQueriesContext(connection) as queries:
+                status = client.get(path).status_code
+            if status != 200:
+                raise RuntimeError(f"{name} ({path}) answered {status} on the seeded site")
+            counts[name] = len(queries)
+    connections.close_all()
+    return counts
+
+
+def static_path():
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    return staticfiles_storage.url("css/site.css")
+
+
+# --- Report -------------------------------------------------------------------------------------------------------
+
+
+def machine():
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = 0
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) / 1024 / 1024
+    system = platform.platform()
+    with open("/etc/os-release") as release:
+        for line in release:
+            if line.startswith("PRETTY_NAME="):
+                system = f"{line.split('=', 1)[1].strip().strip(chr(34))}, Linux {platform.release()}"
+    return f"{os.cpu_count()} CPUs (nproc), {cpu}, {memory:.1f} GiB memory; {system}"
+
+
+def versions(postgres):
+    found = {"Python": platform.python_version()}
+    import django
+    import gunicorn
+
+    found["Django"], found["gunicorn"] = django.get_version(), gunicorn.__version__
+    wrk_banner = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()  # noqa: S607
+    found["wrk"] = wrk_banner[1] if len(wrk_banner) > 1 else "?"
+    nginx = nginx_binary()
+    if nginx:
+        banner = subprocess.run([nginx, "-v"], capture_output=True, text=True).stderr  # noqa: S603
+        found["nginx"] = banner.strip().rsplit("/", 1)[-1]
+    if postgres:
+        from django.db import connection
+
+        found["PostgreSQL"] = ".".join(str(connection.pg_version // factor % 100) for factor in (10000, 1))
+    else:
+        import sqlite3
+
+        found["SQLite"] = sqlite3.sqlite_version
+    return ", ".join(f"{name} {version}" for name, version in found.items())
+
+
+def busy_cpu_seconds():
+    """CPU seconds the whole machine has spent busy since boot (all processes, /proc/stat)."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds():
+    """CPU seconds of this script and every process it started and waited for (gunicorn, wrk, nginx)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def gunicorn_summary(path):
+    config = runpy.run_path(str(path))
+    access_log = "on" if config.get("accesslog") else "off"
+    return (
+        f"{config['workers']} {config.get('worker_class', 'sync')} workers, access log {access_log}, "
+        f"workers recycled every ~{config.get('max_requests', 0):,} requests"
+    )
+
+
+def _ms(value):
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def _ratio(run, reference):
+    return f"{100 * run.rps / reference.rps:.0f} %"
+
+
+def table(runs, reference, reference_label):
+    lines = [
+        f"| target | path | req/s | p50 ms | p99 ms | errors | vs {reference_label} | queries |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for run in runs:
+        queries = "" if run.queries is None else str(run.queries)
+        name = f"{run.name} ({run.note})" if run.note else run.name
+        lines.append(
+            f"| {name} | `{run.path}` | {run.rps:,.0f} | {_ms(run.p50)} | {_ms(run.p99)} | {run.errors} "
+            f"| {_ratio(run, reference)} | {queries} |"
+        )
+    return "\n".join(lines)
+
+
+def _verdict(ok):
+    return "met" if ok else "**not met**"
+
+
+def write_section(title, body, header):
+    """Replace this configuration's section of bench/results.md (or add it); keep the others."""
+    sections = {}
+    if RESULTS.exists():
+        text = RESULTS.read_text()
+        for chunk in re.split(r"(?m)^(?=## )", text)[1:]:
+            heading = chunk.splitlines()[0][3:].split(" — ")[0].strip()
+            sections[heading] = chunk.rstrip() + "\n"
+    sections[title.split(" — ")[0]] = f"## {title}\n\n{body.rstrip()}\n"
+    order = ["SQLite", "PostgreSQL", "Behind nginx, SQLite", "Behind nginx, PostgreSQL"]
+    keys = sorted(sections, key=lambda key: order.index(key) if key in order else len(order))
+    RESULTS.write_text(header.rstrip() + "\n\n" + "\n".join(sections[key] for key in keys))
+
+
+# --- Main ----------------------------------------------------------------------------------------------------------
+
+
+def measure_pages(args, server, paths, queries, expect_cached):
+    runs = []
+    for name, path in paths.items():
+        if expect_cached:
+            # Each worker has its own copy: ask until three answers in a row come from the cache.
+            streak = 0
+            for _ in range(40):
+                streak = streak + 1 if get(server.port, path)[1].get("X-Page-Cache") == "hit" else 0
+                if streak == 3:
+                    break
+            else:
+                print(f"  ! {name} is not served from the page cache")
+        run = wrk(args, server.port, name, path)
+        run.queries = queries.get(name)
+        runs.append(run)
+    return runs
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", action="store_true", help=f"use PostgreSQL ({DEFAULT_POSTGRES_URL})")
+    parser.add_argument("--database-url", help="another benchmark database (its name must contain 'bench')")
+    parser.add_argument("--proxy", action="store_true", help="also measure behind nginx (docs/deploy.md's micro-cache)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (default 10)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--posts", type=int, default=2000, help="entries the fixed-count client sends (default 2000)")
+    parser.add_argument("--post-threads", type=int, default=32, help="its threads (default 32)")
+    parser.add_argument("--gunicorn-config", type=Path, default=GUNICORN_CONF, help="default: gunicorn.conf.py")
+    parser.add_argument(
+        "--wait-quiet", type=int, default=0, metavar="MINUTES",
+        help="first wait up to MINUTES for the machine to be idle (1-minute load average below 1)",
+    )
+    args = parser.parse_args(argv)
+
+    if not shutil.which("wrk"):
+        print(WRK_MISSING, file=sys.stderr)
+        return 2
+    proxy = args.proxy
+    if proxy and not nginx_binary():
+        print(NGINX_MISSING, file=sys.stderr)
+        proxy = False
+
+    deadline = time.monotonic() + 60 * args.wait_quiet
+    while os.getloadavg()[0] >= 1 and time.monotonic() < deadline:
+        print(f"Waiting for a quiet machine (load average {os.getloadavg()[0]:.2f})...")
+        time.sleep(30)
+
+    shutil.rmtree(DATA, ignore_errors=True)
+    DATA.mkdir(parents=True)
+    env = prepare_environment(args)
+    postgres = env["DATABASE_URL"].startswith("postgres")
+    database = "PostgreSQL" if postgres else "SQLite"
+    started = datetime.datetime.now(tz=datetime.UTC)
+    load_before = os.getloadavg()
+    busy_before, own_before, wall_before = busy_cpu_seconds(), own_cpu_seconds(), time.monotonic()
+    print(f"Seeding the {database} benchmark database...")
+    counts, fingerprint, seed_seconds = seed_database(env)
+    print(f"  {counts} in {seed_seconds:.0f} s, fingerprint {fingerprint[:16]}")
+
+    from . import seed
+
+    paths = seed.bench_paths()
+    queries = query_counts({**paths, RAFFLE_PAGE: f"/raffles/{seed.RAFFLE_SLUG}/"})
+    static = static_path()
+    csrf_secret = secrets.token_hex(16)
+    tag = f"bench{started:%H%M%S}"
+
+    print("Page cache on:")
+    with Gunicorn(env, page_cache=True, label="cached", config=args.gunicorn_config) as server:
+        constant = wrk(args, server.port, "constant view", "/bench/constant/")
+        static_run = wrk(args, server.port, "static file (WhiteNoise)", static)
+        cached = measure_pages(args, server, paths, queries, expect_cached=True)
+        raffle_page = wrk(args, server.port, RAFFLE_PAGE, f"/raffles/{seed.RAFFLE_SLUG}/")
+        raffle_page.queries = queries[RAFFLE_PAGE]
+        proxied = None
+        if proxy:
+            print("Behind nginx:")
+            # Each page is compared with nginx sending the same bytes from a file: what is left
+            # is the cost of the micro-cache itself, not of the page's size.
+            saved = {f"page{index}.html": get(server.port, path)[2] for index, path in enumerate(paths.values())}
+            with Nginx(server.port, DATA / "static", saved) as nginx:
+                nginx_css = wrk(args, nginx.port, "nginx: static file", static)
+                pairs = []
+                for index, (name, path) in enumerate(paths.items()):
+                    for _ in range(3):
+                        get(nginx.port, path)  # filled before measuring, as after the first visitor
+                    as_file = wrk(args, nginx.port, f"{name}, saved as a file", f"/saved/page{index}.html")
+                    pairs.append((wrk(args, nginx.port, name, path), as_file))
+                sendfile_on = wrk(args, nginx.sendfile_port, "home, sendfile on", "/")
+                sendfile_on.note = "same micro-cache, for comparison"
+                statuses = nginx.cache_statuses()
+            proxied = (nginx_css, pairs, sendfile_on, statuses)
+        print("Raffle entries:")
+        wrk_posts = wrk(args, server.port, "entries, wrk + Lua", f"/raffles/{seed.RAFFLE_SLUG}/",
+                        script=wrk_entry_script(f"{tag}w", csrf_secret))  # fmt: skip
+        wrk_rows = stored_entries(f"{tag}w")
+        fixed, successes, outcomes = post_entries(server.port, args.posts, args.post_threads, f"{tag}f", csrf_secret)
+        fixed_rows = stored_entries(f"{tag}f")
+        locked = server.log_count("database is locked")
+        recycled = server.log_count("Autorestarting worker")
+        server_errors = server.log_count("Internal Server Error")
+
+    print("Page cache off:")
+    with Gunicorn(env, page_cache=False, label="uncached", config=args.gunicorn_config) as server:
+        constant_uncached = wrk(args, server.port, "constant view", "/bench/constant/")
+        static_uncached = wrk(args, server.port, "static file (WhiteNoise)", static)
+        uncached = measure_pages(args, server, paths, queries, expect_cached=False)
+
+    load_after = os.getloadavg()
+    wall = time.monotonic() - wall_before
+    others = (busy_cpu_seconds() - busy_before) - (own_cpu_seconds() - own_before)
+    others_share = max(0.0, others) / (wall * os.cpu_count())
+    # --- The report --------------------------------------------------------------------------------------------
+    worst_cached = min(cached, key=lambda run: run.rps)
+    worst_cached_p99 = max(cached, key=lambda run: run.p99)
+    # The raffle page is never cached: it counts as rendered every time, against its own run's constant view.
+    rendered = [(run, constant_uncached) for run in uncached] + [(raffle_page, constant)]
+    worst_uncached, worst_reference = min(rendered, key=lambda pair: pair[0].rps / pair[1].rps)
+    over_limit = {name: count for name, count in queries.items() if count > QUERY_LIMITS.get(name, MAX_QUERIES)}
+    most_queries = max(queries.items(), key=lambda item: item[1])
+    rows_ok = fixed_rows == successes and fixed.errors == 0
+    targets = [
+        ("cached pages, req/s vs constant view (lowest)",
+         f"{_ratio(worst_cached, constant)} ({worst_cached.name})", "≥ 70 %",
+         worst_cached.rps >= 0.7 * constant.rps),
+        ("cached pages, p99 vs constant view's p99 (highest)",
+         f"{worst_cached_p99.p99 / constant.p99:.1f}× ({worst_cached_p99.name})", "< 4×",
+         worst_cached_p99.p99 < 4 * constant.p99),
+        ("uncached pages, req/s vs constant view (lowest)",
+         f"{_ratio(worst_uncached, worst_reference)} ({worst_uncached.name})", "≥ 5 %",
+         worst_uncached.rps >= 0.05 * worst_reference.rps),
+        (f"raffle entries, {args.posts:,} POSTs over {args.post_threads} connections",
+         f"{fixed.rps:,.0f} entries/s, {fixed.errors} errors, {fixed_rows:,} rows = {successes:,} answers"
+         if rows_ok else f"{fixed.rps:,.0f} entries/s, {fixed.errors} errors, {fixed_rows:,} rows ≠ {successes:,}",
+         "≥ 500/s, 0 errors, rows = answers" if postgres else "0 errors, rows = answers",
+         rows_ok and (fixed.rps >= 500 or not postgres)),
+        ('"database is locked" / server errors in the log', f"{locked} / {server_errors}", "0 / 0",
+         locked == 0 and server_errors == 0),
+        ("SQL queries per page at this size (most)", f"{most_queries[1]} ({most_queries[0]})",
+         f"≤ {MAX_QUERIES} (deck ≤ {QUERY_LIMITS['deck']}), as at 30 editions", not over_limit),
+    ]  # fmt: skip
+    target_lines = ["| target | measured | goal | |", "| --- | --- | --- | --- |"]
+    target_lines += [f"| {name} | {measured} | {goal} | {_verdict(ok)} |" for name, measured, goal, ok in targets]
+    entry_lines = [
+        "| client | requests | req/s | p50 ms | p99 ms | errors | rows stored |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| wrk + Lua, {args.duration} s, {args.connections} connections | {wrk_posts.requests:,} "
+        f"| {wrk_posts.rps:,.0f} "
+        f"| {_ms(wrk_posts.p50)} | {_ms(wrk_posts.p99)} | {wrk_posts.errors} | {wrk_rows:,} |",
+        f"| fixed count: {args.posts:,} POSTs, {args.post_threads} threads | {fixed.requests:,} | {fixed.rps:,.0f} "
+        f"| {_ms(fixed.p50)} | {_ms(fixed.p99)} | {fixed.errors} | {fixed_rows:,} |",
+    ]
+    when = f"{started:%Y-%m-%d %H:%M} UTC"
+    body = f"""Data: {", ".join(f"{n:,} {what}" for what, n in counts.items())}; fingerprint `{fingerprint[:16]}`.
+Other processes used {others_share:.0%} of the machine's CPU during the run (load average {load_before[0]:.2f}
+before, {load_after[0]:.2f} after): they take CPU from both sides of every ratio and make them noisier.
+
+### Targets
+
+{chr(10).join(target_lines)}
+
+### With the page cache (anonymous visitors, as on announcement day)
+
+Each worker keeps its own copy of the pages and starts empty; gunicorn.conf.py replaces a
+worker after `max_requests` requests, which happened {recycled} times on this server (these
+runs and the entries below), and each new worker renders each page once more: see p99.
+
+{table([constant, static_run, *cached, raffle_page], constant, "constant")}
+
+### Without the page cache (`PAGE_CACHE=off`: every request rendered from the database)
+
+{table([constant_uncached, static_uncached, *uncached], constant_uncached, "constant")}
+
+### Raffle entries (CSRF and spam guards on, rate limit off)
+
+{chr(10).join(entry_lines)}
+
+wrk stops counting while requests are still open, so its rows may exceed its requests;
+the fixed-count client's rows must equal its successful answers exactly. Outcomes: {outcomes}.
+"""
+    header = f"""# Benchmark results
+
+Written by `make bench` (bench/run.py); each run replaces its own section. Every
+ratio compares two measurements of the same run, so they compare across machines;
+the absolute numbers do not. The load generator (wrk, or the entry client) runs on
+the same machine and takes CPU from the server.
+
+- Machine: {machine()}
+- Software: {versions(postgres)}
+- Server: gunicorn with `{args.gunicorn_config.name}` ({gunicorn_summary(args.gunicorn_config)}),
+  `bench/settings.py` (production settings; rate limit off, emails not sent), DEBUG off, on 127.0.0.1
+- Load: `wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` per target
+"""
+    write_section(f"{database} — {when}", body, header)
+    if proxied:
+        nginx_css, pairs, sendfile_on, statuses = proxied
+        worst, worst_file = min(pairs, key=lambda pair: pair[0].rps / pair[1].rps)
+        home = pairs[0][0]
+        lines = [
+            "| page | through the micro-cache, req/s | p50 ms | p99 ms | errors | the same bytes as a file, req/s "
+            "| p99 ms | ratio |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for run, as_file in pairs:
+            lines.append(
+                f"| {run.name} | {run.rps:,.0f} | {_ms(run.p50)} | {_ms(run.p99)} | {run.errors} | {as_file.rps:,.0f} "
+                f"| {_ms(as_file.p99)} | {_ratio(run, as_file)} |"
+            )
+        counted = ", ".join(f"{status} {n:,}" for status, n in sorted(statuses.items()))
+        proxy_body = f"""nginx with the configuration of docs/deploy.md in front of the page-cached gunicorn above.
+Cache statuses of the proxied requests: {counted}.
+
+| target | measured | goal | |
+| --- | --- | --- | --- |
+| pages through the micro-cache vs nginx sending the same page as a file (lowest) | {_ratio(worst, worst_file)} ({worst.name}) | ≥ 75 % | {_verdict(worst.rps >= 0.75 * worst_file.rps)} |
+
+{chr(10).join(lines)}
+
+A small static file (`{nginx_css.path}`): {nginx_css.rps:,.0f} req/s, p99 {_ms(nginx_css.p99)} ms.
+The home page through the same micro-cache with `sendfile on`: {sendfile_on.rps:,.0f} req/s, p50 {_ms(sendfile_on.p50)} ms,
+p99 {_ms(sendfile_on.p99)} ms (`sendfile off`, as documented: {home.rps:,.0f} req/s, p99 {_ms(home.p99)} ms).
+"""  # noqa: E501
+        write_section(f"Behind nginx, {database} — {when}", proxy_body, header)
+    print()
+    print(RESULTS.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    from bench import run as module  # run as a module, so relative imports work
+
+    sys.exit(module.main())

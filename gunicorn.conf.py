@@ -1,0 +1,49 @@
+"""Gunicorn settings for `make serve` and production (gunicorn -c gunicorn.conf.py vdlm.wsgi).
+
+Workers: WEB_CONCURRENCY, 3 by default. Gunicorn's rule of thumb is 2 × cores + 1;
+the site's pages take a few milliseconds of CPU and wait on the database, so 3
+sync workers suit the one- or two-core small server it is meant for (each takes
+about 60 MB). Raise it on a bigger machine; add app servers to scale further
+(docs/deploy.md).
+"""
+
+import os
+from pathlib import Path
+
+import environ
+
+# The same optional .env as the Django settings, read before them: WEB_CONCURRENCY and the
+# rest may live there too. Variables already in the environment win.
+environ.Env.read_env(Path(__file__).resolve().parent / ".env", overwrite=False)
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# A request that takes longer than this is stuck: the worker is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+# Workers are recycled now and then, so a slow leak in any library cannot grow without end.
+max_requests = 2000
+max_requests_jitter = 200
+# Django is loaded once, then forked: less memory, and a broken setting fails at start.
+preload_app = True
+# The proxy in front already holds slow clients; keep-alive from it saves handshakes.
+keepalive = 5
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Gunicorn's runtime control socket sits at one path per user: a second instance on the
+# machine (a test, a staging copy) would take it over. Signals (HUP, TERM) do the same job.
+control_socket_disable = True
+
+# Gunicorn's own lines (start, worker exits, each request) as JSON on stdout, like Django's.
+accesslog = "-"
+access_log_format = "%(m)s %(U)s %(s)s"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "vdlm.log.JsonFormatter"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
+    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,30 @@
+"""The project's own app: what the site needs at startup, and its operator commands
+(backup_db, restore_db)."""
+
+from django.apps import AppConfig
+from django.core.signals import setting_changed
+
+
+def _apply_pixel_limit(**kwargs):
+    """Pillow's decompression-bomb guard follows settings.MAX_IMAGE_PIXELS.
+
+    Pillow's own default (about 89 megapixels, an error only past twice that)
+    would let a tiny PNG that declares 100 megapixels be decoded into gigabytes
+    of memory anywhere an image is opened: thumbnails, the deck, re-encoding.
+    """
+    if kwargs and kwargs.get("setting") != "MAX_IMAGE_PIXELS":
+        return
+    from django.conf import settings
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+
+
+class VdlmConfig(AppConfig):
+    name = "vdlm"
+    verbose_name = "Site"
+
+    def ready(self):
+        _apply_pixel_limit()
+        # Tests that change the limit change Pillow's with it.
+        setting_changed.connect(_apply_pixel_limit, dispatch_uid="vdlm.pixel_limit")
