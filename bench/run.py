@@ -12,14 +12,17 @@
    a fixed number of POSTs from threads and checks that every success is a stored row
    (wrk stops counting while requests are still open, so its count cannot be checked).
 3. With --proxy, runs nginx with the micro-cache configuration of docs/deploy.md in
-   front of that gunicorn, and compares each page with nginx serving a static file.
+   front of that gunicorn, and compares each page through it with nginx sending the
+   same bytes from a file.
 4. Restarts gunicorn with the page cache off (PAGE_CACHE=off) and measures the pages
    again, rendered from the database every time.
 5. Prints the tables and writes them to bench/results.md, replacing the section of
    this configuration and keeping the others.
 
 Only 127.0.0.1 is ever contacted; the processes started here are stopped by their
-own ids. Every ratio compares two measurements of the same run.
+own ids. Every ratio compares two measurements of the same run. On a shared machine,
+a wrk run during which other processes took CPU is measured again (see NOISE_LIMIT),
+and --wait-quiet waits for an idle machine before starting.
 """
 
 import argparse
@@ -30,7 +33,6 @@ import itertools
 import os
 import platform
 import re
-import resource
 import runpy
 import secrets
 import shutil
@@ -85,6 +87,7 @@ class Run:
     errors: int
     note: str = ""
     queries: int | None = None
+    noise: float = 0.0  # the machine's CPU share other processes took meanwhile
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -111,16 +114,80 @@ def parse_wrk(output):
     return requests, rps, p50, p99, errors
 
 
+def _cpu_ticks_by_process():
+    """{pid: (parent pid, CPU ticks used so far)} of every process on the machine."""
+    found = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        found[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return found
+
+
+def _database_backends():
+    """PostgreSQL's server processes for the benchmark's database: part of what is measured, not noise."""
+    name = urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
+    found = set()
+    if not name or os.environ.get("DATABASE_URL", "").startswith("sqlite"):
+        return found
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                    # Backends name their database in their title: "postgres: postgres vdlm_bench 127.0.0.1(...)".
+                    if f" {name} ".encode() in cmdline.read():
+                        found.add(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _share_of_others(before, after, seconds):
+    """The machine's CPU share that processes outside this benchmark used between two snapshots."""
+    children = {}
+    for pid, (parent, _ticks) in after.items():
+        children.setdefault(parent, []).append(pid)
+    ours, todo = _database_backends(), [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        ours.add(pid)
+        todo += children.get(pid, [])
+    ticks = sum(used - before.get(pid, (0, 0))[1] for pid, (_parent, used) in after.items() if pid not in ours)
+    return ticks / os.sysconf("SC_CLK_TCK") / (seconds * os.cpu_count())
+
+
+# A run during which other processes took more than this share of the machine is measured again.
+NOISE_LIMIT = 0.10
+
+
 def wrk(args, port, name, path, script=None):
+    """One wrk run; repeated (three times at most) while other processes take CPU, the quietest kept."""
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency"]
     if script:
         command += ["-s", str(script)]
     command.append(f"http://127.0.0.1:{port}{path}")
     timeout = args.duration + 60
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=timeout).stdout  # noqa: S603
-    run = Run(name, path, *parse_wrk(output))
-    print(f"  {name:<28} {run.rps:>9.0f} req/s  p50 {run.p50:7.2f} ms  p99 {run.p99:7.2f} ms  errors {run.errors}")
-    return run
+    best = None
+    for _attempt in range(1 if script else 3):  # entries change the data: never posted twice
+        before, began = _cpu_ticks_by_process(), time.monotonic()
+        output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=timeout).stdout  # noqa: S603
+        run = Run(name, path, *parse_wrk(output))
+        run.noise = _share_of_others(before, _cpu_ticks_by_process(), time.monotonic() - began)
+        if best is None or run.noise < best.noise:
+            best = run
+        if run.noise <= NOISE_LIMIT:
+            break
+        print(f"  ({name}: other processes took {run.noise:.0%} of the CPU; measuring again)")
+    print(
+        f"  {name:<28} {best.rps:>9.0f} req/s  p50 {best.p50:7.2f} ms  p99 {best.p99:7.2f} ms  errors {best.errors}"
+        f"  others {best.noise:.0%}"
+    )
+    return best
 
 
 def get(port, path, headers=None):
@@ -541,21 +608,6 @@ def versions(postgres):
     return ", ".join(f"{name} {version}" for name, version in found.items())
 
 
-def busy_cpu_seconds():
-    """CPU seconds the whole machine has spent busy since boot (all processes, /proc/stat)."""
-    with open("/proc/stat") as stat:
-        fields = [int(value) for value in stat.readline().split()[1:]]
-    idle = fields[3] + fields[4]  # idle, iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def own_cpu_seconds():
-    """CPU seconds of this script and every process it started and waited for (gunicorn, wrk, nginx)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def gunicorn_summary(path):
     config = runpy.run_path(str(path))
     access_log = "on" if config.get("accesslog") else "off"
@@ -575,15 +627,15 @@ def _ratio(run, reference):
 
 def table(runs, reference, reference_label):
     lines = [
-        f"| target | path | req/s | p50 ms | p99 ms | errors | vs {reference_label} | queries |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| target | path | req/s | p50 ms | p99 ms | errors | vs {reference_label} | queries | others |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
         queries = "" if run.queries is None else str(run.queries)
         name = f"{run.name} ({run.note})" if run.note else run.name
         lines.append(
             f"| {name} | `{run.path}` | {run.rps:,.0f} | {_ms(run.p50)} | {_ms(run.p99)} | {run.errors} "
-            f"| {_ratio(run, reference)} | {queries} |"
+            f"| {_ratio(run, reference)} | {queries} | {run.noise:.0%} |"
         )
     return "\n".join(lines)
 
@@ -664,7 +716,7 @@ def main(argv=None):
     database = "PostgreSQL" if postgres else "SQLite"
     started = datetime.datetime.now(tz=datetime.UTC)
     load_before = os.getloadavg()
-    busy_before, own_before, wall_before = busy_cpu_seconds(), own_cpu_seconds(), time.monotonic()
+
     print(f"Seeding the {database} benchmark database...")
     counts, fingerprint, seed_seconds = seed_database(env)
     print(f"  {counts} in {seed_seconds:.0f} s, fingerprint {fingerprint[:16]}")
@@ -719,9 +771,7 @@ def main(argv=None):
         uncached = measure_pages(args, server, paths, queries, expect_cached=False)
 
     load_after = os.getloadavg()
-    wall = time.monotonic() - wall_before
-    others = (busy_cpu_seconds() - busy_before) - (own_cpu_seconds() - own_before)
-    others_share = max(0.0, others) / (wall * os.cpu_count())
+    noises = [run.noise for run in [constant, static_run, *cached, raffle_page, constant_uncached, *uncached]]
     # --- The report --------------------------------------------------------------------------------------------
     worst_cached = min(cached, key=lambda run: run.rps)
     worst_cached_p99 = max(cached, key=lambda run: run.p99)
@@ -763,9 +813,13 @@ def main(argv=None):
         f"| {_ms(fixed.p50)} | {_ms(fixed.p99)} | {fixed.errors} | {fixed_rows:,} |",
     ]
     when = f"{started:%Y-%m-%d %H:%M} UTC"
-    body = f"""Data: {", ".join(f"{n:,} {what}" for what, n in counts.items())}; fingerprint `{fingerprint[:16]}`.
-Other processes used {others_share:.0%} of the machine's CPU during the run (load average {load_before[0]:.2f}
-before, {load_after[0]:.2f} after): they take CPU from both sides of every ratio and make them noisier.
+    software = versions(postgres)
+    body = f"""Software: {software}.
+Data: {", ".join(f"{n:,} {what}" for what, n in counts.items())}; fingerprint `{fingerprint[:16]}`.
+Other processes (not this benchmark, its servers or its database) took {statistics.median(noises):.0%} of the
+machine's CPU during the median wrk run, {max(noises):.0%} at most (load average {load_before[0]:.2f} before the run,
+{load_after[0]:.2f} after). They take CPU from both sides of every ratio: a wrk run during which they took more than
+{NOISE_LIMIT:.0%} was measured again (three times at most) and the quietest kept; see the "others" column.
 
 ### Targets
 
@@ -798,7 +852,6 @@ the absolute numbers do not. The load generator (wrk, or the entry client) runs 
 the same machine and takes CPU from the server.
 
 - Machine: {machine()}
-- Software: {versions(postgres)}
 - Server: gunicorn with `{args.gunicorn_config.name}` ({gunicorn_summary(args.gunicorn_config)}),
   `bench/settings.py` (production settings; rate limit off, emails not sent), DEBUG off, on 127.0.0.1
 - Load: `wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` per target
@@ -819,7 +872,8 @@ the same machine and takes CPU from the server.
                 f"| {_ms(as_file.p99)} | {_ratio(run, as_file)} |"
             )
         counted = ", ".join(f"{status} {n:,}" for status, n in sorted(statuses.items()))
-        proxy_body = f"""nginx with the configuration of docs/deploy.md in front of the page-cached gunicorn above.
+        proxy_body = f"""Software: {software}.
+nginx with the configuration of docs/deploy.md in front of the page-cached gunicorn above.
 Cache statuses of the proxied requests: {counted}.
 
 | target | measured | goal | |
