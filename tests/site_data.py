@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from meetups.demo import JOB_ITEMS as DEMO_JOB_ITEMS
 from meetups.models import AgendaItem, Edition
 from raffles.models import Raffle
-from sponsors.models import JobAdItem, Sponsorship
+from sponsors.models import Sponsorship
 from talks.models import Talk
 from tests.factories import (
     AgendaItemFactory,
@@ -34,23 +35,8 @@ from tests.factories import (
 VIENNA = ZoneInfo("Europe/Vienna")
 DECK_DAY = datetime.date(2020, 1, 30)
 
-JOB_ITEMS = {
-    JobAdItem.Section.DO: [
-        "Extract and **build data sets** from various applications to be easily analyzed by our data scientists.",
-        "Build and maintain automated pipelines with Python and Java",
-        "Actively **share your knowledge** and lessons learned with other teams and departments across the globe",
-    ],
-    JobAdItem.Section.BRING: [
-        "Experience in building datapipelines, data sets, and defining the data architecture",
-        "Hands-on mentality, excellent problem-solving skills, and critical thinking",
-        "Experience working with data scientists and a good understanding of their needs",
-    ],
-    JobAdItem.Section.GET: [
-        "A flat organization with **personal development** opportunities",
-        "An international work environment with global collaboration opportunities",
-        "Very **competitive salary** with equity awards on top.",
-    ],
-}
+# The Automic ad of the #32 deck: the same three lists the demo loads.
+JOB_ITEMS = DEMO_JOB_ITEMS
 
 HOT_TOPICS_SOURCES = [
     (
