@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint venv dev-venv migrate demo clean serve backup restore bench
+.PHONY: run test lint venv dev-venv migrate demo clean serve backup restore bench profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ restore: venv
 # install wrk). BENCH_ARGS="--postgres" uses PostgreSQL, "--proxy" adds nginx's micro-cache.
 bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Where each page's time goes, rendered in this process (bench/profile.py). PROFILE_ARGS:
+# page names, --templates N, --postgres, --seed.
+profile: venv
+	$(BIN)/python bench/profile.py $(PROFILE_ARGS)
 
 lint: dev-venv
 	$(BIN)/ruff check .

@@ -10,8 +10,9 @@ the nodes inside them): the place to start when a page is slow after its queries
 fixed. PAGE names a page by the start of its name ("archive", "API list (talks)").
 
 The database is the one `make bench` seeds (bench/.data/bench.sqlite3, or vdlm_bench on
-PostgreSQL); --seed creates it first. Milliseconds here are for comparing two versions
-of the code on one machine; bench/run.py measures the served site.
+PostgreSQL); --seed creates it again, and it is created when there is none yet.
+Milliseconds here are for comparing two versions of the code on one machine;
+bench/run.py measures the served site.
 """
 
 import argparse
@@ -76,7 +77,8 @@ def main(argv=None):
 
     run.DATA.mkdir(parents=True, exist_ok=True)
     env = run.prepare_environment(types.SimpleNamespace(database_url=args.database_url, postgres=args.postgres))
-    if args.seed:
+    if args.seed or (not args.postgres and not args.database_url and not (run.DATA / "bench.sqlite3").exists()):
+        print("Seeding the benchmark database...")
         run.seed_database(env)
     import django
 

@@ -1,9 +1,8 @@
 """The search and filter forms of the public lists (GET forms, no account needed)."""
 
-from crispy_forms.bootstrap import StrictButton
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
+
+from vdlm.search_bar import SearchBarMixin
 
 from .models import Edition
 
@@ -15,7 +14,7 @@ ARCHIVE_KINDS = [
 ]
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(SearchBarMixin, forms.Form):
     """Search text, year and kind; a bad value is reported and then ignored."""
 
     q = forms.CharField(
@@ -40,27 +39,13 @@ class ListFilterForm(forms.Form):
     kind_choices = ()
     search_placeholder = ""
     search_label = "Search"
+    search_columns = (("q", "col-12 col-md-6"), ("year", "col-6 col-md-2"), ("kind", "col-6 col-md-2"))
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "All years")] + [(year, str(year)) for year in years]
         self.fields["kind"].choices = self.kind_choices
         self.fields["q"].widget.attrs["placeholder"] = self.search_placeholder
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
-        self.helper.attrs = {"role": "search", "aria-label": self.search_label}
-        self.helper.layout = Layout(
-            Row(
-                Column("q", css_class="col-12 col-md-6"),
-                Column("year", css_class="col-6 col-md-2"),
-                Column("kind", css_class="col-6 col-md-2"),
-                Div(
-                    StrictButton("Search", type="submit", css_class="btn-primary w-100"),
-                    css_class="col-12 col-md-2 align-self-end mb-3",
-                ),
-            )
-        )
 
     def filters(self):
         """The valid part of the input: invalid fields are left out, never a 500."""

@@ -3,7 +3,6 @@ agendas and announcements, and the one-row site profile."""
 
 import datetime
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -11,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from vdlm.links import path_to
+from vdlm.page_cache import content_version
 from vdlm.uploads import UploadImageField
 from vdlm.validators import validate_image_upload, validate_pdf_upload
 
@@ -46,17 +46,9 @@ class SiteProfile(models.Model):
     def __str__(self):
         return self.group_name
 
-    CACHE_KEY = "vdlm:site-profile"
-    PROFILE_CACHE_SECONDS = 30
-
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        self._forget_cached()
-
-    def delete(self, *args, **kwargs):
-        self._forget_cached()
-        return super().delete(*args, **kwargs)
 
     @classmethod
     def load(cls):
@@ -64,22 +56,31 @@ class SiteProfile(models.Model):
         profile, _ = cls.objects.get_or_create(pk=1)
         return profile
 
-    def _forget_cached(self):
-        cache.delete(self.CACHE_KEY)
-
     @classmethod
     def cached(cls):
-        """The profile from the cache: every page shows it, so it costs no query.
+        """The profile, loaded again only when the site's content version has changed.
 
-        It is kept for PROFILE_CACHE_SECONDS only: without Redis every gunicorn
-        worker has a cache of its own, and the workers that did not handle an
-        admin save would otherwise show the old profile until they restart.
+        Every page shows it (an edition's title names the group), so it costs no query.
+        The content version (vdlm.page_cache) changes with every save of the profile,
+        in whichever process: each worker sees the change on its next request, and a
+        page can never be cached under a new version with an old profile.
         """
-        profile = cache.get(cls.CACHE_KEY)
-        if profile is None:
-            profile = cls.load()
-            cache.set(cls.CACHE_KEY, profile, cls.PROFILE_CACHE_SECONDS)
+        version = content_version()
+        latest = _latest_profile.get(cls)
+        if latest is not None and latest[0] == version:
+            return latest[1]
+        profile = cls.load()
+        _latest_profile[cls] = (version, profile)
         return profile
+
+    @classmethod
+    def forget_cached(cls):
+        """Drop this process's copy (tests: a rolled-back test leaves the content version as it was)."""
+        _latest_profile.pop(cls, None)
+
+
+# {SiteProfile: (content version, profile)} of this process: see SiteProfile.cached().
+_latest_profile = {}
 
 
 class Venue(models.Model):

@@ -1,9 +1,7 @@
-from crispy_forms.bootstrap import StrictButton
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 
 from meetups.forms import ListFilterForm
+from vdlm.search_bar import SearchBarMixin
 
 from .models import Talk
 
@@ -14,7 +12,7 @@ class TalkFilterForm(ListFilterForm):
     search_label = "Search the talks"
 
 
-class SpeakerSearchForm(forms.Form):
+class SpeakerSearchForm(SearchBarMixin, forms.Form):
     q = forms.CharField(
         label="Search speakers",
         required=False,
@@ -22,21 +20,9 @@ class SpeakerSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or affiliation"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
-        self.helper.attrs = {"role": "search", "aria-label": "Search speakers"}
-        self.helper.layout = Layout(
-            Row(
-                Column("q", css_class="col-12 col-md-8"),
-                Div(
-                    StrictButton("Search", type="submit", css_class="btn-primary w-100"),
-                    css_class="col-12 col-md-4 align-self-end mb-3",
-                ),
-            )
-        )
+    search_columns = (("q", "col-12 col-md-8"),)
+    button_column = "col-12 col-md-4"
+    search_label = "Search speakers"
 
     def query(self):
         """The search text, or "" when there is none or it is too long to be a name."""

@@ -1,13 +1,17 @@
 import pytest
 from django.core.cache import cache
 
+from meetups.models import SiteProfile
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (the site profile and pages live there)."""
+    """Each test starts with an empty cache and without the site profile an earlier test read."""
     cache.clear()
+    SiteProfile.forget_cached()
     yield
     cache.clear()
+    SiteProfile.forget_cached()
 
 
 @pytest.fixture

@@ -10,10 +10,12 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.dateformat import format as django_date_format
 from PIL import Image
 
 from meetups.templatetags.vdlm_tags import (
     edition_when,
+    iso_date,
     nice_date,
     nice_datetime,
     nice_time,
@@ -32,6 +34,18 @@ def test_dates_are_written_the_way_people_write_them():
     assert nice_time(datetime.time(18, 30)) == "18:30"
     assert nice_datetime(datetime.datetime(2020, 7, 1, 16, 0, tzinfo=datetime.UTC)) == "Wed, 1 July 2020, 18:00"
     assert nice_date(None) == ""
+
+
+def test_every_day_of_a_leap_year_is_written_as_djangos_date_formats_write_it():
+    day = datetime.date(2020, 1, 1)
+    while day.year == 2020:
+        assert nice_date(day) == django_date_format(day, "D, j F Y")
+        assert iso_date(day) == django_date_format(day, "Y-m-d")
+        day += datetime.timedelta(days=1)
+    late_evening = datetime.datetime(2020, 3, 28, 23, 30, tzinfo=datetime.UTC)  # already the 29th in Vienna
+    assert nice_date(late_evening) == "Sun, 29 March 2020"
+    assert iso_date(late_evening) == "2020-03-29"
+    assert iso_date(None) == ""
 
 
 @pytest.mark.django_db

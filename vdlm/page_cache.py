@@ -38,6 +38,7 @@ headers that the middleware below it added (X-Frame-Options, Vary, ...) are
 stored and replayed with the page. Per-request headers belong above it.
 """
 
+import contextvars
 import hashlib
 import os
 import secrets
@@ -159,13 +160,32 @@ def _version_store():
     return _FileVersion(path) if path else _CacheVersion(caches[CACHE_ALIAS])
 
 
+# The version as the current request first read it. Pages ask for it many times (every
+# edition title names the group: SiteProfile.cached()), and with Redis each read is a
+# round trip. Within one request it is read once, and again only after the request
+# itself changed something. Outside requests (commands, tests) every call reads.
+_request_version = contextvars.ContextVar("vdlm_request_version", default=None)
+
+
 def content_version():
     """The current site-wide content version (an opaque string)."""
-    return _version_store().get()
+    seen = _request_version.get()
+    if seen is None:
+        return _version_store().get()
+    if not seen:
+        seen.append(_version_store().get())
+    return seen[0]
+
+
+def _forget_request_version():
+    seen = _request_version.get()
+    if seen:
+        seen.clear()
 
 
 def _bump_after_commit():
     _version_store().bump()
+    _forget_request_version()
 
 
 def content_changed(using=DEFAULT_DB_ALIAS):
@@ -176,6 +196,7 @@ def content_changed(using=DEFAULT_DB_ALIAS):
     was still open may have rendered the old rows, and must not keep them.
     """
     _version_store().bump()
+    _forget_request_version()
     connection = transaction.get_connection(using)
     if connection.in_atomic_block and not any(
         callback is _bump_after_commit for _, callback, _ in connection.run_on_commit
@@ -314,6 +335,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _request_version.set([])
+        try:
+            return self._respond(request)
+        finally:
+            _request_version.reset(token)
+
+    def _respond(self, request):
         if not _is_anonymous_read(request):
             return _keep_private(request, self.get_response(request))
 
@@ -325,6 +353,7 @@ class PageCacheMiddleware:
             version, previous = _lookup(key)
             if previous is not None and previous["version"] == version:
                 return _replay(request, previous)
+            _request_version.get().append(version)
 
         response = self.get_response(request)
         if not _is_public_page(request, response):

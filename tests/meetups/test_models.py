@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from meetups.models import AgendaItem, Edition, SiteProfile, ordinal
 from tests.factories import AgendaItemFactory, EditionFactory, TalkFactory
+from vdlm.page_cache import content_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,12 @@ def test_site_profile_cache_is_refreshed_on_save(django_assert_num_queries):
     profile.group_name = "Renamed Meetup"
     profile.save()
     assert SiteProfile.cached().group_name == "Renamed Meetup"
+
+
+def test_site_profile_change_in_another_process_shows_on_the_next_request(client):
+    """Another worker saved the profile: its database write and version bump are all this one sees."""
+    SiteProfile.load()
+    assert b"Vienna Deep Learning Meetup" in client.get("/").content
+    SiteProfile.objects.filter(pk=1).update(group_name="Wiener Deep Learning Treffen")
+    content_changed()  # what the other process's save did besides writing the row
+    assert b"Wiener Deep Learning Treffen" in client.get("/").content

@@ -211,6 +211,29 @@ def test_archive_lists_published_editions_newest_first_like_the_deck(client, arc
     assert "https://www.youtube.com/ViennaDeepLearningMeetup" in hrefs
 
 
+def test_archive_rows_mark_kinds_spans_cancellations_and_links(client, db):
+    EditionFactory(
+        number=5,
+        code="w5",
+        kind=Edition.Kind.WORKSHOP,
+        title='Deep <script>alert("x")</script> learning',
+        start_date=datetime.date(2019, 3, 29),
+        end_date=datetime.date(2019, 3, 30),
+        cancelled=True,
+        intro_slides_url="https://example.org/w5.pdf",
+        video_url="https://www.youtube.com/watch?v=abc",
+    )
+    response = client.get("/meetups/")
+    page = text(response)
+
+    assert 'Deep <script>alert("x")</script> learning' in page  # shown as text...
+    assert b"<script>alert" not in response.content  # ...never as markup
+    assert "w5 Workshop 29 Mar 2019–30 Mar cancelled" in page
+    assert "details of Deep" in page and "slides of Deep" in page and "video of Deep" in page
+    hrefs = links(response)
+    assert {"/meetups/w5/", "https://example.org/w5.pdf", "https://www.youtube.com/watch?v=abc"} <= set(hrefs)
+
+
 def test_archive_search_finds_editions_by_talk_title(client, archive, on_deck_day):
     response = client.get("/meetups/", {"q": "NeurIPS"})
 
