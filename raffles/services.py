@@ -18,6 +18,7 @@ The draw, step by step (docs/raffles.md explains it for entrants):
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import hmac
 import logging
@@ -132,8 +133,14 @@ def lock_for_entry(raffle_pk):
     """
     if connection.vendor != "postgresql":
         return Raffle.objects.select_for_update().get(pk=raffle_pk)
-    sql, params = Raffle.objects.filter(pk=raffle_pk).query.sql_with_params()
-    return next(iter(Raffle.objects.raw(f"{sql} FOR SHARE", params)))
+    return next(iter(Raffle.objects.raw(_share_lock_sql(), [raffle_pk])))
+
+
+@functools.cache
+def _share_lock_sql():
+    """The ORM's own SELECT of one raffle, plus FOR SHARE; built once, it never changes."""
+    sql, _ = Raffle.objects.filter(pk=0).query.sql_with_params()
+    return f"{sql} FOR SHARE"
 
 
 def confirmation_token(entry):

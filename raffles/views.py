@@ -2,7 +2,6 @@
 and the page behind the confirmation link that entrants get by email."""
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -30,16 +29,17 @@ def _state(raffle, now):
 
 
 def _public_raffle(request, slug):
-    """(raffle with its draws, is_draft); visitors get a 404 for a draft."""
-    raffle = get_object_or_404(
-        Raffle.objects.select_related("prize_donor", "edition")
-        .prefetch_related(Prefetch("draws", queryset=RaffleDraw.objects.order_by("sequence"))),
-        slug=slug,
-    )
+    """(raffle, is_draft); visitors get a 404 for a draft."""
+    raffle = get_object_or_404(Raffle.objects.select_related("prize_donor", "edition"), slug=slug)
     is_draft = raffle.status == Raffle.Status.DRAFT
     if is_draft and not can_preview(request.user):
         raise Http404("No raffle here.")
     return raffle, is_draft
+
+
+def _draws(raffle):
+    # Not prefetched with the raffle: an entry that goes through never needs them.
+    return list(RaffleDraw.objects.filter(raffle=raffle).order_by("sequence"))
 
 
 def _winners(draws):
@@ -67,7 +67,7 @@ def _render_detail(request, raffle, is_draft, state, form, status=200, notice=""
         raffle.entry_count, raffle.correct_entry_count = (
             Raffle.objects.with_entry_counts().values_list("entry_count", "correct_entry_count").get(pk=raffle.pk)
         )
-    draws = list(raffle.draws.all())
+    draws = _draws(raffle)
     accepted = raffle.accepted_answer_list
     context = {
         "raffle": raffle,
@@ -126,7 +126,7 @@ def _enter(request, raffle, is_draft, state):
 def raffle_result(request, slug):
     """Everything needed to recompute the draw by hand, and the site's own check of it."""
     raffle, is_draft = _public_raffle(request, slug)
-    draws = list(raffle.draws.all())
+    draws = _draws(raffle)
     if not draws:
         raise Http404("This raffle has not been drawn yet.")
     context = {

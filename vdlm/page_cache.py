@@ -15,10 +15,11 @@ cache, and are sent `Cache-Control: private` so that no proxy keeps them either.
 When it is fresh. Every change to the data of the public pages bumps one
 site-wide content version (content_changed(), called by model signals and by
 the services that write in bulk); a cached page is served only while its
-version is current, so an admin save, an import, a draw or a raffle entry shows
-on the very next request. The pages themselves also expire after
-PAGE_CACHE_TIMEOUT seconds, because some of them change with the clock alone
-(the next meetup becomes the last one; a raffle opens).
+version is current, so an admin save, an import or a draw shows on the very next
+request (raffle entries show on no cached page and leave them cached: see
+UNWATCHED_MODELS). The pages themselves also expire after PAGE_CACHE_TIMEOUT
+seconds, because some of them change with the clock alone (the next meetup
+becomes the last one; a raffle opens).
 
 Where it lives. Pages go to the "pages" cache: local memory in each worker by
 default, Redis when REDIS_URL is set. The version must be shared by every
@@ -97,6 +98,13 @@ PUBLIC_VIEWS = frozenset(
 # The apps whose rows the public pages show. Proposals (contributions) are private;
 # a proposal accepted into an edition becomes a Talk, which is watched here.
 WATCHED_APPS = frozenset({"meetups", "talks", "sponsors", "raffles", "decks"})
+# ...except raffle entries. No cached page shows them: entry counts appear only on a
+# raffle's own page once it has closed, and that page is never cached (never_cache).
+# On raffle night entries arrive several a second while a thousand people load the
+# pages; if each entry made every page stale, the cache would be empty just then.
+# A draw still shows at once: it saves the raffle. Should a cached page ever show
+# entries, remove the entry from here (tests/test_page_cache.py checks both ways).
+UNWATCHED_MODELS = frozenset({"raffles.raffleentry"})
 
 # A view's own directives that keep a response out of any shared cache.
 _PRIVATE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})
@@ -209,7 +217,7 @@ def _on_model_change(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     action = kwargs.get("action")
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed also fires before the change
-    if sender._meta.app_label in WATCHED_APPS:
+    if sender._meta.app_label in WATCHED_APPS and sender._meta.label_lower not in UNWATCHED_MODELS:
         content_changed(using)
 
 
