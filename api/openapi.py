@@ -10,6 +10,11 @@ from meetups.models import AgendaItem, Edition
 from sponsors.models import Sponsorship
 from talks.models import Talk
 
+# Results a page, unless the client asks for another page_size, and the most it may ask for: a list
+# page must stay cheap to render, for crawlers and on announcement day (api/views.py uses these).
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+
 STRING = {"type": "string"}
 TEXT = {"type": "string", "description": 'May be "" but never null.'}
 MARKDOWN = {"type": "string", "description": 'Markdown as organizers wrote it; may be "".'}
@@ -55,7 +60,7 @@ def _page(name, description):
             "count": {"type": "integer", "minimum": 0, "description": "Results on all pages together."},
             "next": {**URI_OR_NULL, "description": "The next page, or null on the last one."},
             "previous": {**URI_OR_NULL, "description": "The previous page, or null on the first one."},
-            "results": {**_array(_ref(name)), "maxItems": 50},
+            "results": {**_array(_ref(name)), "maxItems": MAX_PAGE_SIZE},
         },
         description,
     )
@@ -216,7 +221,12 @@ def _parameter(name, description, schema, location="query", required=False):
     return {"name": name, "in": location, "required": required, "description": description, "schema": schema}
 
 
-PAGE = _parameter("page", "The page, from 1; 50 results a page.", {"type": "integer", "minimum": 1, "default": 1})
+PAGE = _parameter("page", "The page, from 1.", {"type": "integer", "minimum": 1, "default": 1})
+PAGE_SIZE_PARAMETER = _parameter(
+    "page_size",
+    f"Results a page, at most {MAX_PAGE_SIZE}.",
+    {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": PAGE_SIZE},
+)
 YEAR = _parameter("year", "Only this year, e.g. 2020.", {"type": "integer", "minimum": 1000, "maximum": 9999})
 
 
@@ -267,6 +277,7 @@ def openapi_document(server_url):
                 "EditionPage",
                 [
                     PAGE,
+                    PAGE_SIZE_PARAMETER,
                     YEAR,
                     _parameter("kind", "Only editions of this kind.", {"type": "string", "enum": Edition.Kind.values}),
                     _parameter(
@@ -288,7 +299,7 @@ def openapi_document(server_url):
                 "Talks of published editions",
                 "The latest edition's talks first, then by title. year filters by the edition's year.",
                 "TalkPage",
-                [PAGE, YEAR, talk_kind],
+                [PAGE, PAGE_SIZE_PARAMETER, YEAR, talk_kind],
                 errors=(400, 404),
             ),
             "/api/talks/{slug}/": _get(
@@ -303,7 +314,12 @@ def openapi_document(server_url):
                 "By name. year and kind keep the speakers of a talk of that year and kind; "
                 "each speaker still lists all their talks.",
                 "SpeakerPage",
-                [PAGE, YEAR, _parameter("kind", "Only speakers of a talk of this kind.", talk_kind["schema"])],
+                [
+                    PAGE,
+                    PAGE_SIZE_PARAMETER,
+                    YEAR,
+                    _parameter("kind", "Only speakers of a talk of this kind.", talk_kind["schema"]),
+                ],
                 errors=(400, 404),
             ),
             "/api/speakers/{slug}/": _get(

@@ -8,104 +8,284 @@ may be added, never renamed or removed. Conventions, everywhere:
 - Dates are "2020-01-30"; datetimes carry their offset, "2020-01-30T18:30:00+01:00"
   (Vienna time, CET or CEST as on that day); an unknown time is null.
 
-Each function expects the rows prefetched as api/views.py does, so that a
-whole page of results costs a fixed number of queries.
+Each public function takes a queryset of the rows to show, in the order to show
+them, and fetches what they need in a fixed number of values_list() queries,
+whatever the number of rows. Only editions become model instances (a page's
+worth at most, so that their titles, dates and agenda times come from the same
+code as the site's); talks, speakers, agenda items and sponsors stay plain
+tuples. A list page of editions once spent most of its time building the
+thousands of model instances of its talks and speakers, and a thousand links
+with reverse(): Output builds them from one prefix per route instead.
+
+The detail endpoints go through the same functions with one row, so an item of
+a list is always exactly the JSON of its detail endpoint.
 """
 
 import datetime
+import re
+from collections import defaultdict, namedtuple
 
+from django.urls import reverse
 from django.utils import timezone
 
+from meetups.models import AgendaItem, Edition
 from meetups.schedule import agenda_slots, edition_end, edition_start, iso
-from sponsors.models import Sponsorship
+from sponsors.models import Organisation, Sponsorship
+from talks.models import Person, Talk, TalkSpeaker
 from vdlm.links import absolute, path_to
 
+# The values vdlm.links.path_to() puts into a URL as they are: every code and slug the models accept.
+_PLAIN = re.compile(r"[A-Za-z0-9-]+")
+_MARK = "0vdlm0api0placeholder0"
+# The URLs that request.build_absolute_uri() returns as they are: http(s) with a host, and only
+# characters that iri_to_uri() keeps (no spaces, no brackets, nothing beyond ASCII).
+_KEPT_URL = re.compile(r"https?://[A-Za-z0-9._~%!$&'()*+,;=:@-]+(?:[/?#][A-Za-z0-9._~%!$&'()*+,;=:@/?#-]*)?")
 
-def _absolute(request, path):
-    return request.build_absolute_uri(path) if path else None
 
+class Output:
+    """What the JSON of one request is built with: its absolute URLs and its time zone.
 
-def _file_url(request, field):
-    return request.build_absolute_uri(field.url) if field else None
+    `out.talk_page(slug)` is `absolute(request, path_to("talks:talk_detail", slug=slug))`,
+    the same string, and so on for each route below: path_to() looks up the script
+    prefix and the URL configuration on every call, microseconds that add up over the
+    thousand links of a page. Here each route is resolved once, with a placeholder,
+    and a plainly URL-safe value is put in its place; any other value takes the long
+    way, errors included.
+    """
+
+    def __init__(self, request):
+        self.request = request
+        # The routes of Talk, Person and Edition.get_absolute_url(), and of the API's own.
+        self.talk_page = self._route("talks:talk_detail", "slug")
+        self.talk_api = self._route("api:talk_detail", "slug")
+        self.speaker_page = self._route("talks:speaker_detail", "slug")
+        self.speaker_api = self._route("api:speaker_detail", "slug")
+        self.edition_page = self._route("meetups:edition_detail", "code")
+        self.edition_api = self._route("api:edition_detail", "code")
+        self.edition_calendar = self._route("meetups:edition_calendar", "code")
+        self.sponsors_page = reverse("sponsors:sponsor_list")
+        self._default_zone = timezone.get_default_timezone()
+        self._zone = timezone.get_current_timezone()
+
+    def _route(self, viewname, kwarg):
+        request = self.request
+        head, _, tail = absolute(request, path_to(viewname, **{kwarg: _MARK})).partition(_MARK)
+        plain = _PLAIN.fullmatch
+
+        def url(value):
+            if isinstance(value, str) and plain(value):
+                return head + value + tail
+            return absolute(request, path_to(viewname, **{kwarg: value}))
+
+        return url
+
+    def absolute(self, location):
+        """request.build_absolute_uri(location), or None for none (most links here are absolute already)."""
+        if not location:
+            return None
+        if _KEPT_URL.fullmatch(location):
+            return location
+        return self.request.build_absolute_uri(location)
+
+    def file(self, model, field_name, name):
+        """What `request.build_absolute_uri(row.field.url)` gives for a stored file's name, or None."""
+        if not name:
+            return None
+        return self.request.build_absolute_uri(model._meta.get_field(field_name).storage.url(name))
+
+    def moment(self, value):
+        """iso(value) of an aware datetime, with timezone.localtime()'s time zone looked up once."""
+        if value.tzinfo is None:
+            return iso(value)
+        if value.tzinfo is not self._default_zone:
+            value = value.astimezone(self._zone)
+        return value.isoformat(timespec="seconds")
 
 
 def _datetime_or_none(value):
     return iso(value) if isinstance(value, datetime.datetime) else None
 
 
-def edition_api_url(request, code):
-    return absolute(request, path_to("api:edition_detail", code=code.lower()))
+def _grouped(rows, key=0):
+    """{row[key]: [rows in their order]}."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row[key]].append(row)
+    return groups
 
 
-def edition_ref(edition, request):
+# What an edition inside a talk or a speaker needs: edition_ref(), agenda_slots() and the URLs.
+_EDITION_REF_FIELDS = (
+    "id",
+    "code",
+    "number",
+    "kind",
+    "title",
+    "topic",
+    "start_date",
+    "start_time",
+    "end_date",
+    "end_time",
+)
+
+
+def _partial_edition(db, values):
+    """An Edition with only _EDITION_REF_FIELDS loaded (any other field would cost a query)."""
+    return Edition.from_db(db, _EDITION_REF_FIELDS, values)
+
+
+def edition_ref(edition, out):
     """The few fields that identify an edition inside a talk or a speaker."""
     return {
         "code": edition.code,
         "title": edition.display_title,
         "start_date": edition.start_date.isoformat(),
         "start": _datetime_or_none(edition_start(edition)),
-        "url": absolute(request, edition.get_absolute_url()),
-        "api_url": edition_api_url(request, edition.code),
+        "url": out.edition_page(edition.code.lower()),
+        "api_url": out.edition_api(edition.code.lower()),
     }
 
 
-def speaker_ref(talk_speaker, request):
-    """A speaker of one talk, with the affiliation they had at the time of that talk."""
-    person = talk_speaker.person
-    return {
-        "slug": person.slug,
-        "name": person.name,
-        "affiliation": talk_speaker.affiliation,
-        "url": absolute(request, person.get_absolute_url()),
-        "api_url": absolute(request, path_to("api:speaker_detail", slug=person.slug)),
-    }
+def _speaker_refs(talk_speakers, out):
+    """{talk pk: [its speakers in order, each with the affiliation they had at the time]}."""
+    refs = defaultdict(list)
+    ordered = talk_speakers.order_by("position", "pk")
+    rows = ordered.values_list("talk_id", "affiliation", "person__slug", "person__name")
+    for talk_id, affiliation, slug, name in rows:
+        refs[talk_id].append(
+            {
+                "slug": slug,
+                "name": name,
+                "affiliation": affiliation,
+                "url": out.speaker_page(slug),
+                "api_url": out.speaker_api(slug),
+            }
+        )
+    return refs
 
 
-def talk(talk, request, slot=(None, None)):
-    """A talk with its speakers and edition; `slot` is its (start, end) from the agenda."""
+def _agenda(items):
+    """{edition pk: [its agenda items in order]} for agenda_slots(): rows with pk, start_time and talk_id."""
+    return _grouped(
+        items.order_by("position").values_list(
+            "edition_id", "pk", "position", "start_time", "kind", "title", "talk_id", named=True
+        )
+    )
+
+
+_TALK_FIELDS = (
+    "pk",
+    "edition_id",
+    "slug",
+    "title",
+    "subtitle",
+    "kind",
+    "abstract",
+    "slides_file",
+    "slides_url",
+    "video_url",
+    "updated_at",
+)
+_TalkRow = namedtuple("_TalkRow", _TALK_FIELDS)
+
+
+def _talk(row, out, speakers, edition, slot=(None, None)):
+    """A talk with its speakers and `edition` (its edition_ref); `slot` is its (start, end) from _slots()."""
     start, end = slot
+    # Talk.slides_link: the uploaded PDF, else the link.
+    slides = out.file(Talk, "slides_file", row.slides_file) if row.slides_file else out.absolute(row.slides_url)
     return {
-        "slug": talk.slug,
-        "title": talk.title,
-        "subtitle": talk.subtitle,
-        "kind": talk.kind,
-        "abstract": talk.abstract,
-        "url": absolute(request, talk.get_absolute_url()),
-        "api_url": absolute(request, path_to("api:talk_detail", slug=talk.slug)),
-        "slides_url": _absolute(request, talk.slides_link),
-        "video_url": talk.video_url or None,
-        "start": iso(start),
-        "end": iso(end),
-        "speakers": [speaker_ref(talk_speaker, request) for talk_speaker in talk.talk_speakers.all()],
-        "edition": edition_ref(talk.edition, request),
-        "updated_at": iso(talk.updated_at),
+        "slug": row.slug,
+        "title": row.title,
+        "subtitle": row.subtitle,
+        "kind": row.kind,
+        "abstract": row.abstract,
+        "url": out.talk_page(row.slug),
+        "api_url": out.talk_api(row.slug),
+        "slides_url": slides,
+        "video_url": row.video_url or None,
+        "start": start,
+        "end": end,
+        "speakers": speakers.get(row.pk, []),
+        "edition": edition,
+        "updated_at": out.moment(row.updated_at),
     }
 
 
-def talk_slot(talk):
-    """(start, end) of a talk from its edition's prefetched agenda, or (None, None)."""
-    for item, start, end in agenda_slots(talk.edition, list(talk.edition.agenda_items.all())):
-        if item.talk_id == talk.pk and start is not None:
-            return start, end
-    return None, None
+def _slots(edition, items):
+    """agenda_slots() with each start and end as iso() gives it: [(item, start, end)].
+
+    An item mostly ends when the next one starts: that end is the same datetime
+    (same wall time, time zone and fold), so its text is the start's, made once.
+    """
+    slots = []
+    following = None  # (datetime, text) of the next timed item's start
+    for item, start, end in reversed(agenda_slots(edition, items)):
+        if end is None:
+            end_text = None
+        elif (
+            following is not None
+            and end == following[0]
+            and end.tzinfo is following[0].tzinfo
+            and end.fold == following[0].fold
+        ):
+            end_text = following[1]
+        else:
+            end_text = iso(end)
+        if start is not None:
+            following = (start, iso(start))
+            slots.append((item, following[1], end_text))
+        else:
+            slots.append((item, None, end_text))
+    slots.reverse()
+    return slots
 
 
-def organisation(organisation, request):
+def _first_slots(edition, items):
+    """{talk pk: (start, end)} of each talk's first timed slot on the agenda."""
+    slots = {}
+    for item, start, end in _slots(edition, items):
+        if item.talk_id is not None and start is not None:
+            slots.setdefault(item.talk_id, (start, end))
+    return slots
+
+
+def talks(queryset, out):
+    """The talks of `queryset`, in its order, with speakers, slot and edition: three queries."""
+    rows = queryset.values_list(*_TALK_FIELDS, *(f"edition__{name}" for name in _EDITION_REF_FIELDS))
+    count = len(_TALK_FIELDS)
+    talk_rows, editions = [], {}
+    for values in rows:
+        row = _TalkRow._make(values[:count])
+        if row.edition_id not in editions:
+            editions[row.edition_id] = _partial_edition(queryset.db, values[count:])
+        talk_rows.append(row)
+    if not talk_rows:
+        return []
+    speakers = _speaker_refs(TalkSpeaker.objects.filter(talk_id__in=[row.pk for row in talk_rows]), out)
+    agenda = _agenda(AgendaItem.objects.filter(edition_id__in=list(editions)))
+    refs = {pk: edition_ref(edition, out) for pk, edition in editions.items()}
+    slots = {pk: _first_slots(edition, agenda.get(pk, [])) for pk, edition in editions.items()}
+    return [
+        _talk(row, out, speakers, refs[row.edition_id], slots[row.edition_id].get(row.pk, (None, None)))
+        for row in talk_rows
+    ]
+
+
+def _organisation(row, out):
+    slug = row.organisation__slug
     return {
-        "slug": organisation.slug,
-        "name": organisation.name,
-        "website": organisation.website or None,
-        "logo_url": _file_url(request, organisation.logo),
-        "url": absolute(request, organisation.get_absolute_url()),
+        "slug": slug,
+        "name": row.organisation__name,
+        "website": row.organisation__website or None,
+        "logo_url": out.file(Organisation, "logo", row.organisation__logo),
+        # Organisation.get_absolute_url(): the sponsors page, at the organisation.
+        "url": absolute(out.request, f"{out.sponsors_page}#{slug}"),
     }
 
 
-def sponsorship(sponsorship, request):
-    return {
-        "role": sponsorship.role,
-        "note": sponsorship.note,
-        "organisation": organisation(sponsorship.organisation, request),
-    }
+def _sponsorship(row, out):
+    return {"role": row.role, "note": row.note, "organisation": _organisation(row, out)}
 
 
 def _venue(venue):
@@ -118,40 +298,79 @@ def _agenda_item(item, start, end, talks_by_id):
     talk_row = talks_by_id.get(item.talk_id)
     return {
         "position": item.position,
-        "time": item.start_time.strftime("%H:%M") if item.start_time else None,
-        "start": iso(start),
-        "end": iso(end),
+        "time": f"{item.start_time.hour:02}:{item.start_time.minute:02}" if item.start_time else None,  # %H:%M
+        "start": start,
+        "end": end,
         "kind": item.kind,
         "title": item.title,
         "talk_slug": talk_row.slug if talk_row else None,
     }
 
 
-def edition(edition, request):
-    """An edition with venue, host, sponsors, organizers, agenda and talks."""
-    sponsorships = list(edition.sponsorships.all())
+def editions(queryset, out):
+    """The editions of `queryset`, in its order, with venue, host, sponsors, organizers,
+    agenda and talks: six queries for any number of them."""
+    editions = list(queryset.select_related("venue"))
+    if not editions:
+        return []
+    ids = [edition.pk for edition in editions]
+    sponsorships = _grouped(
+        Sponsorship.objects.filter(edition_id__in=ids)
+        .order_by("position", "pk")
+        .values_list(
+            "edition_id",
+            "role",
+            "note",
+            "organisation__slug",
+            "organisation__name",
+            "organisation__website",
+            "organisation__logo",
+            named=True,
+        )
+    )
+    agenda = _agenda(AgendaItem.objects.filter(edition_id__in=ids))
+    talk_rows = _grouped(Talk.objects.filter(edition_id__in=ids).order_by().values_list(*_TALK_FIELDS), key=1)
+    speakers = _speaker_refs(TalkSpeaker.objects.filter(talk__edition_id__in=ids), out)
+    organizers = _grouped(
+        Edition.organizers.through.objects.filter(edition_id__in=ids)
+        .order_by("person__name", "person_id")
+        .values_list("edition_id", "person__slug", "person__name")
+    )
+    return [
+        _edition(
+            edition,
+            out,
+            sponsorships=sponsorships.get(edition.pk, []),
+            items=agenda.get(edition.pk, []),
+            talk_rows=[_TalkRow._make(values) for values in talk_rows.get(edition.pk, [])],
+            speakers=speakers,
+            organizers=organizers.get(edition.pk, []),
+        )
+        for edition in editions
+    ]
+
+
+def _edition(edition, out, sponsorships, items, talk_rows, speakers, organizers):
     host = next((row for row in sponsorships if row.role == Sponsorship.Role.HOST), None)
-    items = list(edition.agenda_items.all())
-    slots = agenda_slots(edition, items)
+    slots = _slots(edition, items)
     talk_times = {item.talk_id: (start, end) for item, start, end in slots if item.talk_id and start}
     agenda_order = {item.talk_id: index for index, item in enumerate(items) if item.talk_id}
-    talks = sorted(edition.talks.all(), key=lambda row: (agenda_order.get(row.pk, len(items)), row.title, row.pk))
-    talks_by_id = {row.pk: row for row in talks}
-    for row in talks:
-        row.edition = edition  # the talk's edition is this one: no query to fetch it again
+    talk_rows = sorted(talk_rows, key=lambda row: (agenda_order.get(row.pk, len(items)), row.title, row.pk))
+    talks_by_id = {row.pk: row for row in talk_rows}
+    ref = edition_ref(edition, out)
     return {
         "code": edition.code,
         "number": edition.number,
         "kind": edition.kind,
-        "title": edition.display_title,
+        "title": ref["title"],
         "topic": edition.topic,
         "description": edition.description,
-        "url": absolute(request, edition.get_absolute_url()),
-        "api_url": edition_api_url(request, edition.code),
-        "calendar_url": absolute(request, path_to("meetups:edition_calendar", code=edition.code.lower())),
-        "start_date": edition.start_date.isoformat(),
+        "url": ref["url"],
+        "api_url": ref["api_url"],
+        "calendar_url": out.edition_calendar(edition.code.lower()),
+        "start_date": ref["start_date"],
         "end_date": edition.last_date.isoformat(),
-        "start": _datetime_or_none(edition_start(edition)),
+        "start": ref["start"],
         "end": _datetime_or_none(edition_end(edition)),
         "time_zone": timezone.get_default_timezone_name(),
         "is_upcoming": edition.is_upcoming,
@@ -159,47 +378,86 @@ def edition(edition, request):
         "attendance": edition.attendance,
         "stream_url": edition.stream_url or None,
         "venue": _venue(edition.venue),
-        "host": sponsorship(host, request) if host else None,
-        "sponsors": [sponsorship(row, request) for row in sponsorships if row is not host],
+        "host": _sponsorship(host, out) if host else None,
+        "sponsors": [_sponsorship(row, out) for row in sponsorships if row is not host],
         "organizers": [
-            {"slug": person.slug, "name": person.name, "url": absolute(request, person.get_absolute_url())}
-            for person in edition.organizers.all()
+            {"slug": slug, "name": name, "url": out.speaker_page(slug)}
+            for _, slug, name in organizers
         ],
         "agenda": [_agenda_item(item, start, end, talks_by_id) for item, start, end in slots],
-        "talks": [talk(row, request, talk_times.get(row.pk, (None, None))) for row in talks],
+        "talks": [_talk(row, out, speakers, ref, talk_times.get(row.pk, (None, None))) for row in talk_rows],
         "meetup_url": edition.meetup_url or None,
         "video_url": edition.video_url or None,
         "photos_url": edition.photos_url or None,
-        "slides_url": _absolute(request, edition.slides_link),
-        "updated_at": iso(edition.updated_at),
+        "slides_url": out.absolute(edition.slides_link),
+        "updated_at": out.moment(edition.updated_at),
     }
 
 
-def speaker(person, request):
-    """A person who spoke at a published edition, with those talks (newest first)."""
-    return {
-        "slug": person.slug,
-        "name": person.name,
-        "affiliation": person.affiliation,
-        "bio": person.bio,
-        "url": absolute(request, person.get_absolute_url()),
-        "api_url": absolute(request, path_to("api:speaker_detail", slug=person.slug)),
-        "photo_url": _file_url(request, person.photo),
-        "website_url": person.website_url or None,
-        "github_url": person.github_url or None,
-        "linkedin_url": person.linkedin_url or None,
-        "scholar_url": person.scholar_url or None,
-        "talks": [
+_PERSON_FIELDS = (
+    "pk",
+    "slug",
+    "name",
+    "affiliation",
+    "bio",
+    "photo",
+    "website_url",
+    "github_url",
+    "linkedin_url",
+    "scholar_url",
+    "updated_at",
+)
+
+
+def speakers(queryset, out):
+    """The people of `queryset`, in its order, each with their talks at published editions
+    (newest first): two queries."""
+    people = list(queryset.values_list(*_PERSON_FIELDS, named=True))
+    if not people:
+        return []
+    appearances = (
+        TalkSpeaker.objects.filter(talk__edition__published=True, person_id__in=[person.pk for person in people])
+        .order_by("-talk__edition__start_date", "-talk__edition__pk", "talk__title", "talk__pk")
+        .values_list(
+            "person_id",
+            "affiliation",
+            "talk__slug",
+            "talk__title",
+            "talk__kind",
+            *(f"talk__edition__{name}" for name in _EDITION_REF_FIELDS),
+        )
+    )
+    talks_of, refs = defaultdict(list), {}
+    for person_id, affiliation, slug, title, kind, *edition_values in appearances:
+        ref = refs.get(edition_values[0])
+        if ref is None:
+            ref = refs[edition_values[0]] = edition_ref(_partial_edition(queryset.db, edition_values), out)
+        talks_of[person_id].append(
             {
-                "slug": appearance.talk.slug,
-                "title": appearance.talk.title,
-                "kind": appearance.talk.kind,
-                "affiliation": appearance.affiliation,
-                "url": absolute(request, appearance.talk.get_absolute_url()),
-                "api_url": absolute(request, path_to("api:talk_detail", slug=appearance.talk.slug)),
-                "edition": edition_ref(appearance.talk.edition, request),
+                "slug": slug,
+                "title": title,
+                "kind": kind,
+                "affiliation": affiliation,
+                "url": out.talk_page(slug),
+                "api_url": out.talk_api(slug),
+                "edition": ref,
             }
-            for appearance in person.public_talk_speakers
-        ],
-        "updated_at": iso(person.updated_at),
-    }
+        )
+    return [
+        {
+            "slug": person.slug,
+            "name": person.name,
+            "affiliation": person.affiliation,
+            "bio": person.bio,
+            "url": out.speaker_page(person.slug),
+            "api_url": out.speaker_api(person.slug),
+            "photo_url": out.file(Person, "photo", person.photo),
+            "website_url": person.website_url or None,
+            "github_url": person.github_url or None,
+            "linkedin_url": person.linkedin_url or None,
+            "scholar_url": person.scholar_url or None,
+            "talks": talks_of.get(person.pk, []),
+            "updated_at": out.moment(person.updated_at),
+        }
+        for person in people
+    ]

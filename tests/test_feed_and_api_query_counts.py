@@ -22,13 +22,16 @@ def _urls(edition):
     year = edition.start_date.year
     return [
         "/api/editions/",
+        "/api/editions/?page_size=50",
         f"/api/editions/?year={year}&kind=meetup",
         "/api/editions/?when=past",
         f"/api/editions/{edition.code}/",
         "/api/talks/",
+        "/api/talks/?page_size=50",
         f"/api/talks/?year={year}&kind=talk",
         f"/api/talks/{talk.slug}/",
         "/api/speakers/",
+        "/api/speakers/?page_size=50",
         f"/api/speakers/?year={year}&kind=talk",
         f"/api/speakers/{speaker.slug}/",
         "/api/openapi.json",
@@ -60,6 +63,8 @@ def test_every_list_costs_the_same_few_queries_whatever_the_data_size(client, dj
 
     build_archive(29, first_day=today - datetime.timedelta(weeks=1), speakers=speakers)
     _with_videos()
+    # New content: each process reads the site profile once more (SiteProfile.cached), then never.
+    client.get("/")
 
     for url in urls:
         with subtests.test(url=url):
@@ -70,4 +75,20 @@ def test_every_list_costs_the_same_few_queries_whatever_the_data_size(client, dj
     # The large archive really is large: several pages of talks, each page as cheap as the first.
     assert client.get("/api/talks/").json()["count"] == 31 * 8
     with django_assert_num_queries(small["/api/talks/"]):
-        assert len(client.get("/api/talks/?page=2").json()["results"]) == 50
+        assert len(client.get("/api/talks/?page=2").json()["results"]) == 20
+    with django_assert_num_queries(small["/api/talks/?page_size=50"]):
+        assert len(client.get("/api/talks/?page_size=50&page=3").json()["results"]) == 50
+
+
+@pytest.mark.django_db
+def test_an_api_page_of_50_costs_the_queries_of_a_page_of_1(client):
+    speakers = PersonFactory.create_batch(40)
+    build_archive(8, speakers=speakers)
+    client.get("/")
+    for url in ("/api/editions/", "/api/talks/", "/api/speakers/"):
+        one, fifty = _count(client, f"{url}?page_size=1"), _count(client, f"{url}?page_size=50")
+        assert one == fifty, url
+    # Fixed, and few: the page, its count, one query for each kind of row shown in it.
+    assert _count(client, "/api/editions/") == 7
+    assert _count(client, "/api/talks/") == 4
+    assert _count(client, "/api/speakers/") == 3

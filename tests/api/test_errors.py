@@ -23,6 +23,12 @@ def _problem(response, status):
         ("/api/editions/?when=soon", "when must be one of upcoming, past; 'soon' is not."),
         ("/api/editions/?page=0", "page must be a whole number from 1 on, not '0'."),
         ("/api/editions/?page=abc", "page must be a whole number from 1 on, not 'abc'."),
+        ("/api/editions/?page_size=0", "page_size must be a whole number from 1 to 50, not '0'."),
+        ("/api/talks/?page_size=51", "page_size must be a whole number from 1 to 50, not '51'."),
+        ("/api/speakers/?page_size=abc", "page_size must be a whole number from 1 to 50, not 'abc'."),
+        ("/api/editions/?page_size=-5", "page_size must be a whole number from 1 to 50, not '-5'."),
+        ("/api/talks/?page_size=", "page_size must be a whole number from 1 to 50, not ''."),
+        ("/api/speakers/?page_size=20%0A", "page_size must be a whole number from 1 to 50, not '20\\n'."),
         ("/api/talks/?year=2020.5", "year must be a four-digit year such as 2020, not '2020.5'."),
         (
             "/api/talks/?kind=meetup",
@@ -37,10 +43,12 @@ def test_bad_parameters_are_400_with_a_clear_message(client, db, url, detail):
 
 
 def test_a_page_past_the_last_is_404(client, db):
-    EditionFactory()
+    EditionFactory.create_batch(3)
 
     assert _problem(client.get("/api/editions/?page=2"), 404) == "There is no page 2: the last page is 1."
     assert client.get("/api/editions/?page=1").status_code == 200
+    assert _problem(client.get("/api/editions/?page=3&page_size=2"), 404) == "There is no page 3: the last page is 2."
+    assert client.get("/api/editions/?page=2&page_size=2").status_code == 200
 
 
 def test_an_empty_result_is_an_empty_first_page(client, db):

@@ -48,11 +48,13 @@ def test_real_responses_match_the_document(client, document, subtests):
         "/api/editions/h1/",
         "/api/talks/",
         "/api/talks/?kind=hot_topics",
+        "/api/talks/?page_size=2&page=2",
         f"/api/talks/{deck.neurips.slug}/",
         "/api/speakers/",
         "/api/speakers/rene-donner/",
         # Errors are documented too.
         "/api/editions/?year=twenty",
+        "/api/speakers/?page_size=51",
         "/api/talks/?page=7",
         "/api/editions/unknown/",
         "/api/speakers/nobody/",
@@ -63,6 +65,14 @@ def test_real_responses_match_the_document(client, document, subtests):
             assert_matches_openapi(document, response)
             for link in urls_in(response.json()):
                 assert link.startswith(("http://testserver/", "https://")), link
+
+
+def test_every_list_documents_page_and_page_size(document):
+    for path in ("/api/editions/", "/api/talks/", "/api/speakers/"):
+        parameters = {parameter["name"]: parameter for parameter in document["paths"][path]["get"]["parameters"]}
+        assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 50, "default": 20}
+        assert parameters["page"]["in"] == parameters["page_size"]["in"] == "query"
+    assert document["components"]["schemas"]["TalkPage"]["properties"]["results"]["maxItems"] == 50
 
 
 def test_a_field_the_document_does_not_name_fails_the_check(client, document, db):
