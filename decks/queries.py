@@ -1,24 +1,73 @@
 """Everything one edition's deck shows, read in a fixed number of queries.
 
 The deck is public like the edition page, so it obeys the same rule
-(tests/decks/test_queries.py measures it): related rows come in through
-select_related or one prefetch query per relation, never one query per row,
-and the archive table and the group stats ride along in the first query.
+(tests/decks/test_queries.py measures it): related rows come in one query per
+relation, never one query per row. The host of the edition and of the next one,
+the archive table and the group stats ride along in the first query, a talk's
+speakers and sources with the talks, a job ad's items with the job ads: eight
+queries at most, since each costs more to compile than to run. Rows the slides
+only print (agenda items, talks, speakers, sources, job ads) are read as
+values, not model instances; what has an image to thumbnail (organisations,
+people, announcements, free slides) is a model instance.
 """
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.db.models import F, FilteredRelation, Func, IntegerField, Q, Subquery
 
-from meetups.models import Edition, SiteProfile
-from meetups.queries import speakers_prefetch
+from meetups.models import AgendaItem, Announcement, Edition, SiteProfile
 from raffles.models import Raffle
-from sponsors.models import JobAd, Sponsorship
-from talks.models import Talk, TalkSource
+from sponsors.models import JobAd, Organisation, Sponsorship
+from talks.models import Talk
 
 from .models import MAX_ARCHIVE_ROWS, DeckSettings, DeckSlide, Section
+
+
+class Speaker(NamedTuple):
+    name: str
+    affiliation: str  # at the time of the talk; "" when none
+
+
+class Source(NamedTuple):
+    title: str
+    url: str
+
+
+@dataclass(slots=True)
+class TalkCard:
+    """A talk of the edition, as its slides show it."""
+
+    pk: int
+    kind: str
+    title: str
+    subtitle: str
+    abstract: str
+    speakers: list = field(default_factory=list)  # Speaker, in order
+    sources: list = field(default_factory=list)  # Source, in order; read for hot topics only
+
+
+@dataclass(slots=True, eq=False)  # compared and hashed as itself: the slides look entries up by identity
+class AgendaEntry:
+    """An agenda item, with the speakers of its talk ([] without one)."""
+
+    kind: str
+    title: str
+    start_time: Any
+    talk_id: Any
+    speakers: list
+
+
+@dataclass(slots=True)
+class JobCard:
+    """A published job ad announced at the edition, as its slide shows it."""
+
+    title: str
+    tagline: str
+    location: str
+    apply_url: str
+    organisation: Organisation  # with its name and logo only
+    items: list = field(default_factory=list)  # (section, text), in order
 
 
 @dataclass
@@ -30,13 +79,13 @@ class DeckData:
     site_profile: SiteProfile
     host: Any  # the venue host Sponsorship, or None
     organizers: list
-    agenda: list  # AgendaItem, each with .talk_card: its talk (speakers prefetched) or None
-    talks: list
+    agenda: list  # AgendaEntry, in order
+    talks: list  # TalkCard, by creation
     announcements: list
     archive: list  # the most recent published editions before this one, oldest first
     stats: dict
     raffles: list
-    job_ads: list
+    job_ads: list  # JobCard
     free_slides: list
     next_edition: Any  # the next published edition, or None
     next_host: Any
@@ -44,34 +93,42 @@ class DeckData:
 
 
 def _count(queryset):
-    """A subquery counting the rows of `queryset` (0, not NULL, when there are none)."""
+    """A subquery counting the rows of `queryset`: COUNT without GROUP BY, so one row, 0 when there are none."""
     counted = queryset.order_by().annotate(total=Func(F("pk"), function="COUNT")).values("total")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    return Subquery(counted, output_field=IntegerField())
 
 
 def _editions(code):
     """(edition, next published edition, published editions before it newest first), in one query.
 
-    The group stats are annotated on every row: how many published meetups and
-    workshops there had been by that row's date, so an old deck keeps the numbers
-    of its evening.
+    Each row comes with its venue, deck settings and host (with the organisation).
+    The group stats are annotated too: how many published meetups and workshops
+    there had been by the edition's date, so an old deck keeps the numbers of its
+    evening. They are counted once for the edition's date (the same on every row:
+    a subquery that does not depend on the row is run once, not per row).
     """
-    target_date = Subquery(Edition.objects.filter(code__iexact=code).values("start_date")[:1])
+    target_date = Subquery(Edition.objects.filter(code__iexact=code).order_by().values("start_date")[:1])
     published = Edition.objects.published()
     # Times can be empty, and databases sort NULL differently: order by date and pk only.
     following = published.filter(start_date__gt=target_date).order_by("start_date", "pk")
     previous = published.filter(start_date__lt=target_date).order_by("-start_date", "-pk")
-    held_by_then = published.filter(start_date__lte=OuterRef("start_date"))
+    held_by_then = published.filter(start_date__lte=target_date)
+    # One host per edition at most (a unique constraint): the join adds no rows.
+    host = FilteredRelation("sponsorships", condition=Q(sponsorships__role=Sponsorship.Role.HOST))
+    # The filter with its subqueries comes last: every step before it copies the query. No
+    # ORDER BY: the rows are told apart below.
     rows = list(
-        Edition.objects.filter(
+        Edition.objects.order_by()
+        .annotate(
+            host_sponsorship=host,
+            meetups_held=_count(held_by_then.filter(kind=Edition.Kind.MEETUP)),
+            workshops_held=_count(held_by_then.filter(kind=Edition.Kind.WORKSHOP)),
+        )
+        .select_related("venue", "deck_settings", "host_sponsorship__organisation")
+        .filter(
             Q(code__iexact=code)
             | Q(pk=Subquery(following.values("pk")[:1]))
             | Q(pk__in=previous.values("pk")[:MAX_ARCHIVE_ROWS])
-        )
-        .select_related("venue", "venue__organisation", "deck_settings")
-        .annotate(
-            meetups_held=_count(held_by_then.filter(kind=Edition.Kind.MEETUP)),
-            workshops_held=_count(held_by_then.filter(kind=Edition.Kind.WORKSHOP)),
         )
     )
     edition = next((row for row in rows if row.code.lower() == code.lower()), None)
@@ -94,8 +151,87 @@ def _settings(edition):
 
 
 def _host(edition):
-    hosts = getattr(edition, "host_sponsorships", [])
-    return hosts[0] if hosts else None
+    """The host Sponsorship of a row of _editions() (Django sets the attribute only when there is one)."""
+    return getattr(edition, "host_sponsorship", None)
+
+
+def _talks(edition, with_sources):
+    """{pk: TalkCard} of the edition's talks by creation, with their speakers and, when asked, the
+    sources of the hot-topics talks (the only ones the deck lists): one query.
+
+    Its rows are the talk's speakers times its sources (one row for a talk without
+    either, with None in their columns), ordered by talk, speaker and source: a
+    speaker or source is taken where it first occurs, which keeps their order.
+    """
+    order = ["pk", "talk_speakers__position", "talk_speakers__pk"]
+    columns = ["pk", "kind", "title", "subtitle", "abstract"]
+    columns += ["talk_speakers__pk", "talk_speakers__person__name", "talk_speakers__affiliation"]
+    if with_sources:
+        order += ["sources__position", "sources__pk"]
+        columns += ["sources__pk", "sources__title", "sources__url"]
+    talks = {}
+    seen_speakers, seen_sources = set(), set()
+    for row in Talk.objects.filter(edition=edition).order_by(*order).values_list(*columns):
+        pk, kind, title, subtitle, abstract, speaker_pk, name, affiliation = row[:8]
+        talk = talks.get(pk)
+        if talk is None:
+            talk = talks[pk] = TalkCard(pk, kind, title, subtitle, abstract)
+        if speaker_pk is not None and speaker_pk not in seen_speakers:
+            seen_speakers.add(speaker_pk)
+            talk.speakers.append(Speaker(name, affiliation))
+        if with_sources and kind == Talk.Kind.HOT_TOPICS:
+            source_pk, source_title, url = row[8:]
+            if source_pk is not None and source_pk not in seen_sources:
+                seen_sources.add(source_pk)
+                talk.sources.append(Source(source_title, url))
+    return talks
+
+
+def _agenda(edition, talks):
+    rows = AgendaItem.objects.filter(edition=edition).order_by("position")
+    return [
+        AgendaEntry(kind, title, start_time, talk_id, talks[talk_id].speakers if talk_id in talks else [])
+        for kind, title, start_time, talk_id in rows.values_list("kind", "title", "start_time", "talk_id")
+    ]
+
+
+def _job_ads(edition):
+    """The published job ads announced at the edition, with their items: one query, a row per item."""
+    rows = (
+        JobAd.objects.filter(editions=edition, published=True)
+        .order_by("organisation__name", "title", "pk", "items__position", "items__pk")
+        .values_list(
+            "pk",
+            "title",
+            "tagline",
+            "location",
+            "apply_url",
+            "organisation_id",
+            "organisation__name",
+            "organisation__logo",
+            "items__section",
+            "items__text",
+        )
+    )
+    cards = {}
+    for pk, title, tagline, location, apply_url, organisation_id, name, logo, section, text in rows:
+        card = cards.get(pk)
+        if card is None:
+            # The logo goes through {% thumbnail %}, which takes the model's image field.
+            organisation = Organisation(pk=organisation_id, name=name, logo=logo)
+            card = cards[pk] = JobCard(title, tagline, location, apply_url, organisation)
+        if section is not None:  # None: an ad without items (the outer join's empty row)
+            card.items.append((section, text))
+    return list(cards.values())
+
+
+def _raffles(edition):
+    # Raffles announced at this edition; on the evening itself (or before) also any
+    # other raffle still open, which the organizers would mention too.
+    wanted = Raffle.objects.filter(edition=edition, status=Raffle.Status.PUBLISHED)
+    if edition.is_upcoming:
+        wanted |= Raffle.objects.open_now()  # one WHERE with OR, no subquery
+    return list(wanted.select_related("prize_donor").order_by("closes_at", "pk"))
 
 
 def load_deck(code, *, include_drafts, absolute_url):
@@ -109,56 +245,13 @@ def load_deck(code, *, include_drafts, absolute_url):
     if edition is None or not (edition.published or include_drafts):
         return None
     settings = _settings(edition)
+    shows = settings.includes
 
-    prefetch_related_objects(
-        [row for row in (edition, next_edition) if row is not None],
-        Prefetch(
-            "sponsorships",
-            queryset=Sponsorship.objects.filter(role=Sponsorship.Role.HOST).select_related("organisation"),
-            to_attr="host_sponsorships",
-        ),
-    )
-    lookups = [
-        "agenda_items",
-        Prefetch(
-            "talks",
-            queryset=Talk.objects.order_by("pk").prefetch_related(
-                speakers_prefetch(),
-                Prefetch("sources", queryset=TalkSource.objects.order_by("position", "pk")),
-            ),
-        ),
-        "announcements",
-        Prefetch("deck_slides", queryset=DeckSlide.objects.order_by("position", "pk")),
-    ]
-    if settings.includes(Section.ORGANIZERS):
-        lookups.append("organizers")
-    if settings.includes(Section.JOBS):
-        lookups.append(
-            Prefetch(
-                "job_ads",
-                queryset=JobAd.objects.filter(published=True)
-                .select_related("organisation")
-                .prefetch_related("items")
-                .order_by("organisation__name", "title", "pk"),
-                to_attr="announced_job_ads",
-            )
-        )
-    prefetch_related_objects([edition], *lookups)
-
-    raffles = []
-    if settings.includes(Section.RAFFLES):
-        # Raffles announced at this edition; on the evening itself (or before) also any
-        # other raffle still open, which the organizers would mention too.
-        wanted = Q(edition=edition, status=Raffle.Status.PUBLISHED)
-        if edition.is_upcoming:
-            wanted |= Q(pk__in=Raffle.objects.open_now().values("pk"))
-        raffles = list(Raffle.objects.filter(wanted).select_related("prize_donor").order_by("closes_at", "pk"))
-
-    talks = list(edition.talks.all())
-    talks_by_id = {talk.pk: talk for talk in talks}
-    agenda = list(edition.agenda_items.all())
-    for item in agenda:
-        item.talk_card = talks_by_id.get(item.talk_id)
+    talks = _talks(edition, with_sources=shows(Section.SOURCES))
+    # The archive plug takes its text from an announcement that links to GitHub or YouTube.
+    announcements = []
+    if shows(Section.ANNOUNCEMENTS) or shows(Section.ARCHIVE):
+        announcements = list(Announcement.objects.filter(edition=edition).order_by("position"))
 
     site_profile = SiteProfile.cached()
     return DeckData(
@@ -166,19 +259,19 @@ def load_deck(code, *, include_drafts, absolute_url):
         settings=settings,
         site_profile=site_profile,
         host=_host(edition),
-        organizers=list(edition.organizers.all()) if settings.includes(Section.ORGANIZERS) else [],
-        agenda=agenda,
-        talks=talks,
-        announcements=list(edition.announcements.all()),
+        organizers=list(edition.organizers.all()) if shows(Section.ORGANIZERS) else [],
+        agenda=_agenda(edition, talks),
+        talks=list(talks.values()),
+        announcements=announcements,
         archive=list(reversed(earlier[: settings.archive_rows])),
         stats={
             "members": site_profile.members_count,
             "meetups": edition.meetups_held,
             "workshops": edition.workshops_held,
         },
-        raffles=raffles,
-        job_ads=getattr(edition, "announced_job_ads", []),
-        free_slides=list(edition.deck_slides.all()),
+        raffles=_raffles(edition) if shows(Section.RAFFLES) else [],
+        job_ads=_job_ads(edition) if shows(Section.JOBS) else [],
+        free_slides=list(DeckSlide.objects.filter(edition=edition).order_by("position", "pk")),
         next_edition=next_edition,
         next_host=_host(next_edition) if next_edition else None,
         absolute_url=absolute_url,

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 
 from django.template.defaultfilters import pluralize
 from django.utils.dateformat import format as format_date
+from django.utils.html import escape
 
 from meetups.models import AgendaItem
+from meetups.templatetags.vdlm_tags import markdown_inline, nice_time
 from sponsors.models import JobAdItem
 from talks.models import Talk
 
 from .models import DeckSlide, Section
 from .qr import qr_svg
+from .templatetags.deck_tags import speaker_line
 
 # The agenda items whose part of the evening the organizers present from this deck.
 ITEM_SECTIONS = {
@@ -48,13 +51,23 @@ JOB_SECTION_PHRASES = {
 
 @dataclass
 class Slide:
-    """One slide: `kind` picks its template, `title` names it for the counter and screen readers."""
+    """One slide: `kind` picks its template, `title` names it for the counter and screen readers.
+
+    build_slides() sets what the frame around every slide prints once the deck is
+    complete, HTML-escaped already (the frame is rendered for every slide):
+    `css_class`, `number` ("3"), `counter` ("3 / 17") and `label`
+    ("3 of 17: Topics for Today – next: Welcome").
+    """
 
     kind: str
     title: str
     section: str
     data: dict = field(default_factory=dict)
     dark: bool = False
+    css_class: str = ""
+    number: str = ""
+    counter: str = ""
+    label: str = ""
 
     @property
     def template(self):
@@ -95,10 +108,6 @@ def _short_name(profile):
     return profile.hashtag.lstrip("#").strip() or profile.group_name
 
 
-def _speakers(talk):
-    return list(talk.talk_speakers.all()) if talk is not None else []
-
-
 class _DeckBuilder:
     def __init__(self, deck):
         self.deck = deck
@@ -115,6 +124,17 @@ class _DeckBuilder:
         folded_ids = {announcement.pk for announcement in self.folded.values()}
         self.announcement_rows = [a for a in deck.announcements if a.pk not in folded_ids]
         self.hot_topic_talks = self._hot_topic_talks()
+        # What every "Topics for Today" slide prints of an agenda item, worked out (and
+        # HTML-escaped, so the template does not escape it again) once for all of them.
+        self.agenda_text = {
+            item: {
+                "title": escape(item.title),
+                "time": escape(nice_time(item.start_time) if item.start_time else ""),
+                "speaker_line": escape(speaker_line(item.speakers)),
+            }
+            for item in deck.agenda
+        }
+        self.agenda_has_times = any(item.start_time for item in deck.agenda)
 
     def _hot_topic_talks(self):
         """Hot-topics talks in agenda order, then the others by creation."""
@@ -146,18 +166,29 @@ class _DeckBuilder:
         return [Slide("organizers", "The Organizers", Section.ORGANIZERS, {"people": self.deck.organizers})]
 
     def agenda(self, blocks, number):
-        """"Topics for Today" before block `number`: earlier blocks done, this one highlighted."""
+        """"Topics for Today" before block `number`: earlier blocks done, this one highlighted.
+
+        A row carries what its template prints, ready and HTML-escaped: the template
+        runs for every row of every agenda slide.
+        """
         rows = []
+        has_times = self.agenda_has_times
         for index, block in enumerate(blocks):
             state = "done" if index < number else "next" if index == number else "later"
             for position, item in enumerate(block):
+                is_next = index == number and position == 0
+                aside = item.kind in (AgendaItem.Kind.BREAK, AgendaItem.Kind.NETWORKING)
                 rows.append(
                     {
                         "item": item,
                         "state": state,
-                        "is_next": index == number and position == 0,
-                        "speakers": _speakers(item.talk_card),
-                        "aside": item.kind in (AgendaItem.Kind.BREAK, AgendaItem.Kind.NETWORKING),
+                        "is_next": is_next,
+                        "speakers": item.speakers,
+                        "aside": aside,
+                        "css_class": escape(f"agenda-row is-{state} is-aside" if aside else f"agenda-row is-{state}"),
+                        "hidden": escape("Done: " if state == "done" else "Next: " if is_next else ""),
+                        "has_times": has_times,
+                        **self.agenda_text[item],
                     }
                 )
         first = blocks[number][0]
@@ -169,7 +200,7 @@ class _DeckBuilder:
                 "rows": rows,
                 "block": number + 1,
                 "blocks": len(blocks),
-                "has_times": any(row["item"].start_time for row in rows),
+                "has_times": has_times,
             },
         )
 
@@ -187,7 +218,7 @@ class _DeckBuilder:
                 {
                     "organisation": organisation,
                     "presentation": item.title if item else (host.note if host else ""),
-                    "speakers": _speakers(item.talk_card) if item else [],
+                    "speakers": item.speakers if item else [],
                 },
             )
         ]
@@ -210,7 +241,16 @@ class _DeckBuilder:
             data = {
                 "url": profile.github_url,
                 "body": github.body if github else "",
-                "rows": self.deck.archive,
+                # As the table prints them ("Y-m-d" is the ISO date).
+                "rows": [
+                    {
+                        "code": row.code,
+                        "date": row.start_date.isoformat(),
+                        "place": row.venue.name if row.venue else "",
+                        "topic": row.topic,
+                    }
+                    for row in self.deck.archive
+                ],
             }
             if profile.github_url:
                 data["qr"] = qr_svg(profile.github_url, f"QR code: {profile.github_url}")
@@ -269,12 +309,12 @@ class _DeckBuilder:
         slides = []
         for job_ad in self.deck.job_ads:
             grouped = {section: [] for section in JobAdItem.Section}
-            for item in job_ad.items.all():
-                grouped[item.section].append(item)
+            for section, text in job_ad.items:
+                grouped[section].append(text)
             columns = [
                 {
                     "heading": f"{len(items)} {pluralize(len(items), 'thing,things')} {JOB_SECTION_PHRASES[section]}",
-                    "items": items,
+                    "items": [markdown_inline(text) for text in items],  # sanitized HTML
                 }
                 for section, items in grouped.items()
                 if items
@@ -306,12 +346,12 @@ class _DeckBuilder:
             )
         ]
         for talk in self.hot_topic_talks:
-            data = {"talk": talk, "speakers": _speakers(talk)}
+            data = {"talk": talk, "speakers": talk.speakers}
             slides.append(Slide("hot_topic", talk.title, Section.HOT_TOPICS, data))
         return slides
 
     def sources(self):
-        sources = [source for talk in self.hot_topic_talks for source in talk.sources.all()]
+        sources = [source for talk in self.hot_topic_talks for source in talk.sources]
         chunks = [sources[start : start + SOURCES_PER_SLIDE] for start in range(0, len(sources), SOURCES_PER_SLIDE)]
         return [
             Slide(
@@ -423,4 +463,11 @@ def build_slides(deck):
     Skipped sections (DeckSettings) leave no slide; free slides follow the
     section they are placed after, whether or not it is shown.
     """
-    return _DeckBuilder(deck).build()
+    slides = _DeckBuilder(deck).build()
+    count = len(slides)
+    for number, slide in enumerate(slides, start=1):
+        slide.css_class = escape(f"slide slide-{slide.kind} slide-dark" if slide.dark else f"slide slide-{slide.kind}")
+        slide.number = escape(number)
+        slide.counter = escape(f"{number} / {count}")
+        slide.label = escape(f"{number} of {count}: {slide.title}")
+    return slides

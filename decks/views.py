@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.html import escape
 
 from meetups.queries import can_preview
 
@@ -14,10 +15,14 @@ def deck(request, code):
     if data is None:
         raise Http404("No edition with this code.")
     slides = build_slides(data)
+    edition = data.edition
+    hashtag = data.site_profile.hashtag
     context = {
-        "edition": data.edition,
-        "is_draft": not data.edition.published,
+        "edition": edition,
+        "is_draft": not edition.published,
         "slides": slides,
         "slide_count": len(slides),
+        # Every slide's footer, escaped once: "#VDLM · 32nd Vienna Deep Learning Meetup".
+        "footer": escape(f"{hashtag} · {edition.display_title}" if hashtag else edition.display_title),
     }
     return render(request, "decks/deck.html", context)

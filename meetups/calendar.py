@@ -5,23 +5,33 @@ subscription URL; either way an event must stay recognisable across
 downloads (stable UID), keep its local time across daylight saving changes
 (DTSTART with TZID=Europe/Vienna and a VTIMEZONE), and show where and what
 (LOCATION with the address, DESCRIPTION with the agenda and speakers).
+
+The events are written here, line by line, from plain rows: three queries
+(editions with venue and host, agenda items, talks with their speakers) and no
+model instances below the edition. The icalendar library writes the calendar's
+own properties and the VTIMEZONE; it would write the events byte for byte as
+they are written here (tests/meetups/test_calendar.py checks it), but building
+and folding its property objects took half of the subscription's time.
 """
 
+import contextlib
 import datetime
+from collections import defaultdict
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Timezone, vDatetime
 
 from sponsors.models import Sponsorship
 from talks.models import Talk
+from vdlm.links import absolute
 
 from .models import AgendaItem, Edition, SiteProfile
 from .queries import speakers_prefetch
-from .schedule import agenda_slots, edition_end, edition_start, local_datetime
+from .schedule import edition_end, edition_start, local_datetime
 
 # The subscription keeps a year of past editions, so a subscriber's calendar still
 # shows the meetups they went to; older ones are in the archive.
@@ -33,7 +43,8 @@ REFRESH_INTERVAL = datetime.timedelta(hours=12)
 def calendar_editions():
     """Published editions with everything an event shows (venue, host, agenda, talks, speakers).
 
-    Five queries however many editions: the editions, then one per relation.
+    Five queries however many editions: the editions, then one per relation. The
+    edition feed reads these; the calendar files read event_editions().
     """
     hosts = Sponsorship.objects.filter(role=Sponsorship.Role.HOST).select_related("organisation")
     return (
@@ -47,10 +58,23 @@ def calendar_editions():
     )
 
 
+def event_editions():
+    """Published editions with their venue and, as `host_name`, their host's name (None without a host).
+
+    One query; build_calendar() reads the agendas and talks of all of them in two more.
+    """
+    host = Sponsorship.objects.filter(edition=OuterRef("pk"), role=Sponsorship.Role.HOST).order_by()
+    return (
+        Edition.objects.published()
+        .select_related("venue")
+        .annotate(host_name=Subquery(host.values("organisation__name")[:1]))
+    )
+
+
 def subscription_editions():
     """What the subscription lists: upcoming editions and those of the past year, oldest first."""
     cutoff = timezone.localdate() - datetime.timedelta(days=SUBSCRIPTION_PAST_DAYS)
-    return calendar_editions().filter(
+    return event_editions().filter(
         Q(end_date__isnull=True, start_date__gte=cutoff) | Q(end_date__gte=cutoff)
     ).order_by("start_date", "start_time", "pk")
 
@@ -58,11 +82,6 @@ def subscription_editions():
 def _host_name(request):
     domain, _port = split_domain_port(request.get_host())
     return domain or "localhost"
-
-
-def event_uid(edition, request):
-    """ "edition-7@example.org": built on the primary key, which stays when an organizer corrects the code."""
-    return f"edition-{edition.pk}@{_host_name(request)}"
 
 
 def location_text(edition):
@@ -79,49 +98,80 @@ def location_text(edition):
     return place
 
 
+def _speaker(name, affiliation):
+    return f"{name} ({affiliation})" if affiliation else name
+
+
 def _speaker_names(talk):
-    names = [
-        f"{speaker.person.name} ({speaker.affiliation})" if speaker.affiliation else speaker.person.name
-        for speaker in talk.talk_speakers.all()
-    ]
-    return "; ".join(names)
+    return "; ".join(_speaker(speaker.person.name, speaker.affiliation) for speaker in talk.talk_speakers.all())
 
 
-def _line(title, talk):
-    speakers = _speaker_names(talk) if talk is not None else ""
+def _line(title, speakers):
     return f"{title} – {speakers}" if speakers else title
+
+
+def _agenda(items, talks):
+    """The agenda lines of (title, start time, talk pk) items and {talk pk: (title, speakers)} talks, in order."""
+    lines = []
+    for title, start_time, talk_id in items:
+        talk = talks.get(talk_id)
+        text = _line(title, talk[1] if talk is not None else "")
+        lines.append(f"{start_time:%H:%M} {text}" if start_time is not None else text)
+    on_agenda = {talk_id for _title, _start_time, talk_id in items}
+    lines += [_line(title, speakers) for pk, (title, speakers) in talks.items() if pk not in on_agenda]
+    return lines
 
 
 def agenda_lines(edition):
     """The agenda as the invitation lists it, one line per item; talks not on the agenda follow.
 
     "18:30 Welcome & Introduction", "18:55 Self-Supervised Deep Learning –
-    Christoph Bonitz (Njinn Technologies)".
+    Christoph Bonitz (Njinn Technologies)". For an edition of calendar_editions().
     """
-    talks = {talk.pk: talk for talk in edition.talks.all()}
-    items = list(edition.agenda_items.all())
-    lines = []
-    for item, start, _end in agenda_slots(edition, items):
-        text = _line(item.title, talks.get(item.talk_id))
-        lines.append(f"{start:%H:%M} {text}" if start else text)
-    on_agenda = {item.talk_id for item in items}
-    lines += [_line(talk.title, talk) for talk in talks.values() if talk.pk not in on_agenda]
-    return lines
+    talks = {talk.pk: (talk.title, _speaker_names(talk)) for talk in edition.talks.all()}
+    items = [(item.title, item.start_time, item.talk_id) for item in edition.agenda_items.all()]
+    return _agenda(items, talks)
 
 
-def description_text(edition, page_url):
+def _agendas(edition_ids):
+    """{edition pk: agenda lines} of these editions, in two queries (none without editions)."""
+    if not edition_ids:
+        return {}
+    items = defaultdict(list)
+    rows = AgendaItem.objects.filter(edition_id__in=edition_ids).order_by("position")
+    for edition_id, *item in rows.values_list("edition_id", "title", "start_time", "talk_id"):
+        items[edition_id].append(item)
+    # Talks with their speakers in one query: a row per speaker, one row without a name for a talk without.
+    speakers = defaultdict(dict)
+    rows = Talk.objects.filter(edition_id__in=edition_ids).order_by(
+        "title", "pk", "talk_speakers__position", "talk_speakers__pk"
+    )
+    columns = ("edition_id", "pk", "title", "talk_speakers__person__name", "talk_speakers__affiliation")
+    for edition_id, pk, title, name, affiliation in rows.values_list(*columns):
+        names = speakers[edition_id].setdefault(pk, (title, []))[1]
+        if name is not None:
+            names.append(_speaker(name, affiliation))
+    return {
+        edition_id: _agenda(
+            items.get(edition_id, []),
+            {pk: (title, "; ".join(names)) for pk, (title, names) in speakers.get(edition_id, {}).items()},
+        )
+        for edition_id in edition_ids
+    }
+
+
+def description_text(edition, page_url, agenda, host_name):
     """The event's DESCRIPTION: topic, agenda with speakers, host, stream and links."""
     lines = []
     if edition.cancelled:
         lines += ["Cancelled: this edition does not take place.", ""]
     if edition.topic:
         lines += [edition.topic, ""]
-    lines += agenda_lines(edition)
+    lines += agenda
     if lines and lines[-1]:
         lines.append("")
-    hosts = getattr(edition, "host_sponsorships", None)
-    if hosts:
-        lines.append(f"Hosted by {hosts[0].organisation.name}.")
+    if host_name is not None:
+        lines.append(f"Hosted by {host_name}.")
     if edition.attendance != Edition.Attendance.IN_PERSON and edition.stream_url:
         lines.append(f"Stream: {edition.stream_url}")
     if edition.meetup_url:
@@ -145,38 +195,145 @@ def _event_end(edition):
     return local_datetime(end + datetime.timedelta(days=1), datetime.time(0, 0))
 
 
-def build_event(edition, request):
-    """The VEVENT of one edition (prefetched as calendar_editions() does)."""
-    page_url = request.build_absolute_uri(edition.get_absolute_url())
-    return Event.new(
-        uid=event_uid(edition, request),
-        summary=_summary(edition),
-        start=edition_start(edition),
-        end=_event_end(edition),
-        stamp=edition.updated_at,
-        created=edition.created_at,
-        last_modified=edition.updated_at,
-        location=location_text(edition) or None,
-        description=description_text(edition, page_url),
-        url=page_url,
-        status="CANCELLED" if edition.cancelled else "CONFIRMED",
-        categories=[edition.get_kind_display()],
+# --- writing the events ------------------------------------------------------------
+# Exactly as icalendar 7 writes them (Event.new(...).to_ical()): properties in its
+# order, TEXT values escaped as its _escape_char does, lines folded as its _foldline
+# does. tests/meetups/test_calendar.py has icalendar read the files and write them
+# again: the bytes must not change.
+
+FOLD_OCTETS = 74  # a folded line carries at most this many octets, before the CRLF and space
+
+
+def _text(value):
+    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma escaped, line breaks as \\n."""
+    return (
+        value.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
     )
 
 
+def _fold(line):
+    """The content line as UTF-8, folded (RFC 5545 3.1) between characters, never inside one.
+
+    Like icalendar, a backslash or caret that would end a folded line starts the
+    next one, so that no escape sequence is split.
+    """
+    data = line.encode()
+    if len(data) <= FOLD_OCTETS:
+        return data
+    parts = []
+    start = 0
+    while len(data) - start > FOLD_OCTETS:
+        end = start + FOLD_OCTETS
+        while data[end] & 0xC0 == 0x80:  # inside a multi-byte character: fold before it
+            end -= 1
+        if data[end - 1] in b"\\^":
+            end -= 1
+        parts.append(data[start:end])
+        start = end
+    parts.append(data[start:])
+    return b"\r\n ".join(parts)
+
+
+def _date(value):
+    return f"{value.year:04}{value.month:02}{value.day:02}"
+
+
+def _clock(value):
+    return f"{_date(value)}T{value.hour:02}{value.minute:02}{value.second:02}"
+
+
+def _utc(value):
+    """DTSTAMP, CREATED and LAST-MODIFIED are in UTC ("Z"); a naive value is taken as UTC."""
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC)
+    return f"{_clock(value)}Z"
+
+
+class _Zone:
+    """How the events' local times are written: ";TZID=Europe/Vienna:" and no suffix, or ":"/"Z" for UTC.
+
+    Asked of icalendar once for the site's time zone, rather than for every event.
+    """
+
+    def __init__(self):
+        value = vDatetime(local_datetime(datetime.date(2000, 1, 1), datetime.time(0, 0)))
+        params = value.params.to_ical().decode()
+        self.separator = f";{params}:" if params else ":"
+        self.suffix = "Z" if value.to_ical().endswith(b"Z") else ""
+        tzid = value.params.get("TZID")
+        self.tzid = tzid if tzid != "UTC" else None
+
+    def when(self, name, value):
+        """DTSTART/DTEND: a time in the site's zone (as meetups.schedule makes them), or a date for all-day events."""
+        if isinstance(value, datetime.datetime):
+            return f"{name}{self.separator}{_clock(value)}{self.suffix}"
+        return f"{name};VALUE=DATE:{_date(value)}"
+
+
+def _event_lines(edition, page_url, uid, agenda, zone):
+    location = location_text(edition)
+    lines = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{_text(_summary(edition))}",
+        zone.when("DTSTART", edition_start(edition)),
+        zone.when("DTEND", _event_end(edition)),
+        f"DTSTAMP:{_utc(edition.updated_at)}",
+        f"UID:{_text(uid)}",
+        f"CATEGORIES:{_text(edition.get_kind_display())}",
+        f"CREATED:{_utc(edition.created_at)}",
+        f"DESCRIPTION:{_text(description_text(edition, page_url, agenda, edition.host_name))}",
+        f"LAST-MODIFIED:{_utc(edition.updated_at)}",
+    ]
+    if location:
+        lines.append(f"LOCATION:{_text(location)}")
+    lines += [
+        f"STATUS:{'CANCELLED' if edition.cancelled else 'CONFIRMED'}",
+        f"URL:{page_url}",
+        "END:VEVENT",
+    ]
+    return lines
+
+
+class CalendarFile:
+    """What build_calendar() returns: the file, as bytes from to_ical() like an icalendar Calendar."""
+
+    def __init__(self, content):
+        self.content = content
+
+    def to_ical(self):
+        return self.content
+
+
 def build_calendar(editions, request, *, name, source_url):
-    """A VCALENDAR with one VEVENT per edition and the VTIMEZONE its times refer to.
+    """A VCALENDAR with one VEVENT per edition (of event_editions()) and the VTIMEZONE its times refer to.
 
     `name` is what calendar apps call the calendar; `source_url` is where it can be
     fetched again (RFC 7986 SOURCE). The VTIMEZONE covers the years of the events,
     so Vienna's switches between CET (+01:00) and CEST (+02:00) are in the file.
     """
+    editions = list(editions)
+    agendas = _agendas([edition.pk for edition in editions])
+    host = _host_name(request)
+    zone = _Zone()
+    events = []
+    for edition in editions:
+        page_url = absolute(request, edition.get_absolute_url())
+        # Built on the primary key, which stays when an organizer corrects the code.
+        uid = f"edition-{edition.pk}@{host}"
+        events += map(_fold, _event_lines(edition, page_url, uid, agendas[edition.pk], zone))
+
     group = SiteProfile.cached().group_name
     calendar = Calendar.new(
         prodid=f"-//{group}//vdlm//EN",
         name=name,
         description=f"Meetups, workshops and special events of the {group}.",
-        uid=f"calendar@{_host_name(request)}",
+        uid=f"calendar@{host}",
         url=request.build_absolute_uri(reverse("meetups:edition_list")),
         source=source_url,
         refresh_interval=REFRESH_INTERVAL,
@@ -185,16 +342,23 @@ def build_calendar(editions, request, *, name, source_url):
     )
     calendar["X-WR-TIMEZONE"] = timezone.get_default_timezone_name()
     calendar["X-PUBLISHED-TTL"] = "PT12H"
-    editions = list(editions)
-    for edition in editions:
-        calendar.add_component(build_event(edition, request))
-    if editions:
+    if zone.tzid and any(edition.start_time is not None for edition in editions):
+        # What Calendar.add_missing_timezones() adds for the TZID of the events.
         first = min(edition.start_date for edition in editions)
         last = max(edition.last_date for edition in editions)
-        calendar.add_missing_timezones(
-            first_date=datetime.date(first.year, 1, 1), last_date=datetime.date(last.year + 1, 12, 31)
-        )
-    return calendar
+        with contextlib.suppress(ValueError):  # a time zone icalendar does not know: no VTIMEZONE
+            calendar.add_component(
+                Timezone.from_tzid(
+                    zone.tzid,
+                    first_date=datetime.date(first.year, 1, 1),
+                    last_date=datetime.date(last.year + 1, 12, 31),
+                )
+            )
+    end = b"END:VCALENDAR\r\n"
+    head = calendar.to_ical()
+    if not head.endswith(end):
+        raise ValueError("icalendar no longer ends a calendar with END:VCALENDAR")
+    return CalendarFile(b"".join([head.removesuffix(end), *(line + b"\r\n" for line in events), end]))
 
 
 def google_calendar_url(edition, request):

@@ -18,11 +18,11 @@ def initials(name):
 
 
 @register.filter
-def speaker_line(talk_speakers):
-    """"Christoph Bonitz, Njinn Technologies; René Donner": speakers with their affiliation at the time."""
+def speaker_line(speakers):
+    """"Christoph Bonitz, Njinn Technologies; René Donner": speakers (decks.queries.Speaker) with
+    their affiliation at the time."""
     return "; ".join(
-        f"{speaker.person.name}, {speaker.affiliation}" if speaker.affiliation else speaker.person.name
-        for speaker in talk_speakers
+        f"{speaker.name}, {speaker.affiliation}" if speaker.affiliation else speaker.name for speaker in speakers
     )
 
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from decks.models import DeckSlide
+from decks.models import DeckSettings, DeckSlide
 from meetups.models import AgendaItem
 from talks.models import Talk
 from tests.factories import AgendaItemFactory, PersonFactory, TalkFactory, TalkSourceFactory
@@ -15,7 +15,9 @@ from tests.site_data import build_archive
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 12
+# The editions (with host, venue, settings, archive and stats), talks with speakers and sources,
+# agenda, announcements, organizers, job ads with their items, raffles and free slides.
+MAX_QUERIES = 8
 
 
 def _with_everything(edition, speakers):
@@ -48,6 +50,8 @@ def test_the_deck_costs_the_same_few_queries_with_one_edition_or_thirty(client, 
     past = build_archive(29, first_day=today - datetime.timedelta(days=1), speakers=speakers)
     for other in past[:5]:
         _with_everything(other, speakers)
+    # New content: each process reads the site profile once more (SiteProfile.cached), then never.
+    client.get(url)
     with django_assert_num_queries(small):
         response = client.get(url)
     slides = response.context["slides"]
@@ -58,3 +62,28 @@ def test_the_deck_costs_the_same_few_queries_with_one_edition_or_thirty(client, 
     assert sum(len(row["speakers"]) for row in agenda.data["rows"]) == 8 * 2 + 2
     assert slides[-1].kind == "free"
     assert following.code in slides[-2].data["edition"].code
+
+
+def test_sections_the_organizers_skip_are_not_read(client, django_assert_num_queries):
+    today = timezone.localdate()
+    (edition,) = build_archive(1, first_day=today + datetime.timedelta(days=7))
+    _with_everything(edition, PersonFactory.create_batch(2))
+    url = f"/meetups/{edition.code}/deck/"
+    client.get(url)
+    everything = _count(client, url)
+
+    DeckSettings.objects.create(
+        edition=edition,
+        show_organizers=False,
+        show_announcements=False,
+        show_archive=False,
+        show_raffles=False,
+        show_jobs=False,
+        show_sources=False,
+    )
+    client.get(url)
+    # Left: the editions, the talks with their speakers, the agenda and the free slides.
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    assert everything == MAX_QUERIES
+    assert [slide.kind for slide in response.context["slides"]][:2] == ["title", "agenda"]

@@ -9,14 +9,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import resolve
+from django.utils import timezone
 from icalendar import Calendar
 
 from meetups import views
 from meetups.demo import load_demo
-from meetups.models import Edition
-from tests.factories import EditionFactory, PersonFactory, TalkFactory, VenueFactory
+from meetups.models import AgendaItem, Edition
+from talks.models import TalkSpeaker
+from tests.factories import AgendaItemFactory, EditionFactory, PersonFactory, TalkFactory, VenueFactory
 from tests.html_helpers import links
-from tests.site_data import build_meetup_32
+from tests.site_data import build_archive, build_meetup_32
 
 VIENNA = ZoneInfo("Europe/Vienna")
 UTC = datetime.UTC
@@ -250,3 +252,61 @@ def test_upcoming_editions_have_add_to_calendar_buttons_and_past_ones_do_not(cli
     assert "ctz=Europe%2FVienna" in google
     assert "/meetups/30/calendar.ics" not in past_links
     assert not [link for link in past_links if "calendar.google.com" in link]
+
+
+def test_the_events_are_written_byte_for_byte_as_icalendar_writes_them(client, db):
+    """meetups/calendar.py writes the events itself (icalendar's objects cost half the time); read and
+    written again by icalendar, every file must come out the same: escaping, folding, order, times."""
+    venue = VenueFactory(name='Café "Zum Wohl"; Saal 2', address="Straße 1, Stiege 2\r\n1010 Wien")
+    edition = EditionFactory(
+        code="90",
+        title="Überraschung, Übung; Ökonomie " * 4 + "a \\ b \\N c",
+        topic="\\" * 150,  # every fold falls on a backslash, which must start the next line
+        venue=venue,
+        attendance=Edition.Attendance.HYBRID,
+        stream_url="https://example.org/live?a=1,2;3",
+        meetup_url="https://example.org/^caret^" + "^" * 80,
+        cancelled=True,
+    )
+    speakers = [PersonFactory(name="Zoë Ärger, Jr."), PersonFactory(name="€" * 30, affiliation="")]
+    talk = TalkFactory(edition=edition, title="€uro " * 20, speakers=speakers)
+    TalkSpeaker.objects.filter(talk=talk, person=speakers[0]).update(affiliation="Uni; Wien, Österreich")
+    TalkFactory(edition=edition, title="Not on the agenda " + "ĳ" * 60)
+    AgendaItemFactory(edition=edition, position=1, start_time=datetime.time(18, 30), kind=AgendaItem.Kind.TALK,
+                      title=talk.title, talk=talk)
+    AgendaItemFactory(edition=edition, position=2, kind=AgendaItem.Kind.BREAK, title="Pause\nund mehr")
+    EditionFactory(code="91", start_time=None, end_time=None, end_date=edition.start_date + datetime.timedelta(days=1))
+    EditionFactory(code="92", venue=None, attendance=Edition.Attendance.ONLINE, end_time=None)
+
+    for url in ("/meetups/calendar.ics", "/meetups/90/calendar.ics", "/meetups/91/calendar.ics"):
+        response, calendar = _calendar(client, url)
+        assert calendar.to_ical() == response.content, url
+
+    (event,) = _calendar(client, "/meetups/90/calendar.ics")[1].events
+    assert str(event["SUMMARY"]).startswith("Cancelled: Überraschung, Übung; Ökonomie Überraschung")
+    assert str(event["LOCATION"]) == (
+        'Café "Zum Wohl"; Saal 2, Straße 1, Stiege 2, 1010 Wien and online: https://example.org/live?a=1,2;3'
+    )
+    description = str(event["DESCRIPTION"]).splitlines()
+    assert description[2] == "\\" * 150
+    assert description[4] == f"18:30 {talk.title} – Zoë Ärger, Jr. (Uni; Wien, Österreich); {'€' * 30}"
+    assert description[5:7] == ["Pause", "und mehr"]
+    assert description[7] == "Not on the agenda " + "ĳ" * 60
+
+
+def test_the_calendars_cost_three_queries_however_many_editions(client, db, django_assert_num_queries):
+    today = timezone.localdate()
+    speakers = PersonFactory.create_batch(20)
+    (edition,) = build_archive(1, first_day=today + datetime.timedelta(weeks=3), speakers=speakers)
+    urls = ["/meetups/calendar.ics", f"/meetups/{edition.code}/calendar.ics"]
+    client.get("/")  # the site profile is cached from now on, as on a running site
+    for url in urls:
+        with django_assert_num_queries(3, info=url):  # editions with venue and host, agenda, talks with speakers
+            client.get(url)
+
+    build_archive(40, first_day=today, speakers=speakers)
+    client.get("/")  # new content: the site profile is read once more
+    for url in urls:
+        with django_assert_num_queries(3, info=url):
+            client.get(url)
+    assert len(_calendar(client, urls[0])[1].events) == 1 + 40
