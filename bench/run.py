@@ -7,7 +7,8 @@
    of bench/seed.py, and counts each page's SQL queries at that size.
 2. Starts gunicorn with gunicorn.conf.py and production settings (bench/settings.py)
    on a free port of 127.0.0.1, with the page cache on, and runs wrk (about ten seconds
-   each) against a constant view (the reference), a static file and the public pages;
+   each, after two seconds of warm-up) against a constant view (the reference: measured
+   before, between and after the pages, the median kept), a static file and the pages;
    then raffle entries: wrk with a Lua script for ten seconds, and a client that sends
    a fixed number of POSTs over 32 connections and checks that every success is a stored row
    (wrk stops counting while requests are still open, so its count cannot be checked).
@@ -62,6 +63,9 @@ NGINX_MISSING = (
     "nginx is not installed, so the --proxy measurements are skipped.\n"
     "On Debian or Ubuntu: sudo apt-get install nginx   (the benchmark starts its own, on a free port)"
 )
+# Seconds of load before each measured wrk run (not counted): see wrk().
+WARM_UP_SECONDS = 2
+CONSTANT = "/bench/constant/"
 # The answer a stored entry gets: a bot that trips a spam guard is shown the same page, but
 # then no row exists, which is why rows are counted too.
 ENTERED_MARK = b"Thank you for entering!"
@@ -163,12 +167,22 @@ NOISE_LIMIT = 0.10
 
 
 def wrk(args, port, name, path, script=None):
-    """One wrk run; repeated (three times at most) while other processes take CPU, the quietest kept."""
+    """One wrk run; repeated (three times at most) while other processes take CPU, the quietest kept.
+
+    A GET target is first loaded for WARM_UP_SECONDS, not counted: a server just started (or
+    a page not asked for yet) answers its first requests slowly while every worker loads
+    code, templates and connections, which would make the reference measured first look
+    slower than it is and every ratio to it better.
+    """
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency"]
     if script:
         command += ["-s", str(script)]
-    command.append(f"http://127.0.0.1:{port}{path}")
+    url = f"http://127.0.0.1:{port}{path}"
+    command.append(url)
     timeout = args.duration + 60
+    if not script:
+        warm_up = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{WARM_UP_SECONDS}s", url]
+        subprocess.run(warm_up, capture_output=True, check=True, timeout=timeout)  # noqa: S603
     best = None
     for _attempt in range(1 if script else 3):  # entries change the data: never posted twice
         before, began = _cpu_ticks_by_process(), time.monotonic()
@@ -243,7 +257,7 @@ class Gunicorn:
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         try:
-            wait_until_up(self.port, "/bench/constant/", self.process)
+            wait_until_up(self.port, CONSTANT, self.process)
         except Exception:
             stop(self.process)
             raise
@@ -678,6 +692,38 @@ def write_section(title, body, header):
 # --- Main ----------------------------------------------------------------------------------------------------------
 
 
+def median_run(runs, name):
+    """The reference from several runs of the constant view: the median of each figure."""
+    median = Run(
+        name,
+        runs[0].path,
+        sum(run.requests for run in runs),
+        statistics.median(run.rps for run in runs),
+        statistics.median(run.p50 for run in runs),
+        statistics.median(run.p99 for run in runs),
+        sum(run.errors for run in runs),
+        note=f"median of {', '.join(f'{run.rps:,.0f}' for run in runs)} req/s",
+    )
+    median.noise = max(run.noise for run in runs)
+    return median
+
+
+def measure_with_reference(args, server, paths, queries, expect_cached):
+    """(reference, static file run, page runs): the constant view is measured before the pages,
+    halfway through and after them, and the reference is the median. On a virtual machine
+    two runs of the same target a minute apart differ by up to a third; one reference
+    run, measured at one moment, would move every ratio with it."""
+    names = list(paths)
+    half = len(names) // 2
+    references = [wrk(args, server.port, "constant view", CONSTANT)]
+    static_run = wrk(args, server.port, "static file (WhiteNoise)", static_path())
+    runs = measure_pages(args, server, {name: paths[name] for name in names[:half]}, queries, expect_cached)
+    references.append(wrk(args, server.port, "constant view", CONSTANT))
+    runs += measure_pages(args, server, {name: paths[name] for name in names[half:]}, queries, expect_cached)
+    references.append(wrk(args, server.port, "constant view", CONSTANT))
+    return median_run(references, "constant view"), static_run, runs
+
+
 def measure_pages(args, server, paths, queries, expect_cached):
     runs = []
     for name, path in paths.items():
@@ -748,9 +794,7 @@ def main(argv=None):
 
     print("Page cache on:")
     with Gunicorn(env, page_cache=True, label="cached", config=args.gunicorn_config) as server:
-        constant = wrk(args, server.port, "constant view", "/bench/constant/")
-        static_run = wrk(args, server.port, "static file (WhiteNoise)", static)
-        cached = measure_pages(args, server, paths, queries, expect_cached=True)
+        constant, static_run, cached = measure_with_reference(args, server, paths, queries, expect_cached=True)
         raffle_page = wrk(args, server.port, RAFFLE_PAGE, f"/raffles/{seed.RAFFLE_SLUG}/")
         raffle_page.queries = queries[RAFFLE_PAGE]
         proxied = None
@@ -785,9 +829,9 @@ def main(argv=None):
 
     print("Page cache off:")
     with Gunicorn(env, page_cache=False, label="uncached", config=args.gunicorn_config) as server:
-        constant_uncached = wrk(args, server.port, "constant view", "/bench/constant/")
-        static_uncached = wrk(args, server.port, "static file (WhiteNoise)", static)
-        uncached = measure_pages(args, server, paths, queries, expect_cached=False)
+        constant_uncached, static_uncached, uncached = measure_with_reference(
+            args, server, paths, queries, expect_cached=False
+        )
 
     load_after = os.getloadavg()
     noises = [run.noise for run in [constant, static_run, *cached, raffle_page, constant_uncached, *uncached]]
@@ -874,7 +918,10 @@ the same machine and takes CPU from the server.
 - Machine: {machine()}
 - Server: gunicorn with `{args.gunicorn_config.name}` ({gunicorn_summary(args.gunicorn_config)}),
   `bench/settings.py` (production settings; rate limit off, emails not sent), DEBUG off, on 127.0.0.1
-- Load: `wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` per target
+- Load: `wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` per target, after
+  {WARM_UP_SECONDS} s of the same load that are not counted
+- Reference: the constant view, measured before the pages, halfway and after them on each
+  server; the median of the three (the runs are in the table)
 """
     write_section(f"{database} — {when}", body, header)
     if proxied:

@@ -250,6 +250,75 @@ def speaker_names(talk_speakers):
     return _speaker_names(talk_speakers)
 
 
+@register.simple_tag
+def agenda_item(item):
+    """One line of "Topics for Today" (includes/agenda.html): time, title, kind, speakers.
+
+    Expects `item.talk_card`: its talk with prefetched talk_speakers, or None.
+    """
+    time = ""
+    if item.start_time:
+        clock = f"{item.start_time:%H:%M}"
+        time = f'<time datetime="{clock}">{clock}</time>'
+    talk = item.talk_card
+    title = escape(item.title)
+    if talk is not None:
+        title = f'<a href="{escape(talk.get_absolute_url())}">{title}</a>'
+    kind = item.get_kind_display()
+    if item.title.lower() != kind.lower():
+        title += f' <span class="badge kind-badge">{escape(kind)}</span>'
+    speakers = ""
+    if talk is not None:
+        names = _speaker_names(talk.talk_speakers.all())
+        if names:
+            speakers = f'<p class="agenda-speakers mb-0">by {names}</p>'
+    return mark_safe(  # noqa: S308 - every value escaped above
+        f'<li class="agenda-item agenda-{escape(item.kind)}"><span class="agenda-time">{time}</span>'
+        f'<div class="agenda-body"><p class="agenda-title mb-0">{title}</p>{speakers}</div></li>'
+    )
+
+
+@register.simple_tag
+def talk_card(talk, heading="h3"):
+    """A talk in a list (home, talks, a speaker's page): edition, date, kind, title, speakers, links.
+
+    Expects the talk's edition and prefetched talk_speakers. `heading` is the title's
+    element, h2 or h3, by where the list sits in the page's outline.
+    """
+    heading = heading if heading in ("h2", "h3", "h4") else "h3"
+    edition = talk.edition
+    badges = ""
+    if talk.kind != talk.Kind.TALK:
+        badges += f' <span class="badge kind-badge">{escape(talk.get_kind_display())}</span>'
+    if not edition.published:
+        badges += ' <span class="badge text-bg-warning">Draft</span>'
+    url = escape(talk.get_absolute_url())
+    title = escape(talk.title)
+    parts = [
+        '<article class="card talk-card h-100"><div class="card-body"><p class="talk-meta mb-1">',
+        f'<a href="{escape(edition.get_absolute_url())}">#{escape(edition.code)}</a> · ',
+        f'<time datetime="{iso_date(edition.start_date)}">{nice_date(edition.start_date)}</time>{badges}</p>',
+        f'<{heading} class="h5 card-title"><a href="{url}">{title}</a></{heading}>',
+    ]
+    if talk.subtitle:
+        parts.append(f'<p class="card-subtitle mb-2">{escape(talk.subtitle)}</p>')
+    names = _speaker_names(talk.talk_speakers.all())
+    if names:
+        parts.append(f'<p class="card-text mb-2">by {names}</p>')
+    links = []
+    if talk.slides_link:
+        links.append(
+            f'<a href="{escape(talk.slides_link)}" rel="noopener">'
+            f'Slides<span class="visually-hidden"> of “{title}”</span></a>'
+        )
+    if talk.video_url:
+        links.append(f'<a href="{url}#video">Video<span class="visually-hidden"> of “{title}”</span></a>')
+    if links:
+        parts.append(f'<p class="card-text small mb-0">{" · ".join(links)}</p>')
+    parts.append("</div></article>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+
+
 def _archive_talks(talks):
     """An edition's talks as the archive table lists them, from [(url, title, [speaker names])]."""
     if not talks:

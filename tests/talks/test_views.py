@@ -47,6 +47,32 @@ def test_talk_list_shows_every_published_talk_newest_edition_first(client, deck)
     assert "A secret talk" not in page
 
 
+def test_a_talk_card_links_slides_and_video_and_escapes_what_organizers_typed(client, db):
+    edition = EditionFactory(number=40, code="40", start_date=datetime.date(2021, 3, 4))
+    speaker = PersonFactory(name="Ada <Lovelace>", slug="ada")
+    TalkFactory(
+        edition=edition,
+        title='Attention & "transformers"',
+        subtitle="<i>not</i> italic",
+        kind=Talk.Kind.LIGHTNING,
+        slides_url="https://example.org/slides.pdf",
+        video_url="https://www.youtube.com/watch?v=abc",
+        speakers=[speaker],
+    )
+    response = client.get("/talks/")
+    page = parse(response)
+
+    assert (
+        '#40 · Thu, 4 March 2021 Lightning talk Attention & "transformers" <i>not</i> italic by Ada <Lovelace>'
+    ) in page.text
+    assert b"<i>not</i>" not in response.content and b"<Lovelace>" not in response.content
+    assert 'Slides of “Attention & "transformers"” · Video of “Attention & "transformers"”' in page.text
+    hrefs = links(response)
+    assert {"/meetups/40/", "/speakers/ada/", "https://example.org/slides.pdf"} <= set(hrefs)
+    assert any(href.endswith("#video") and href.startswith("/talks/") for href in hrefs)
+    assert (2, 'Attention & "transformers"') in page.headings  # a list of its own: h2 titles
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
