@@ -12,7 +12,7 @@ from talks.models import Talk
 
 # Results a page, unless the client asks for another page_size, and the most it may ask for: a list
 # page must stay cheap to render, for crawlers and on announcement day (api/views.py uses these).
-PAGE_SIZE = 20
+PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
 
 STRING = {"type": "string"}

@@ -70,7 +70,7 @@ def test_real_responses_match_the_document(client, document, subtests):
 def test_every_list_documents_page_and_page_size(document):
     for path in ("/api/editions/", "/api/talks/", "/api/speakers/"):
         parameters = {parameter["name"]: parameter for parameter in document["paths"][path]["get"]["parameters"]}
-        assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 50, "default": 20}
+        assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}
         assert parameters["page"]["in"] == parameters["page_size"]["in"] == "query"
     assert document["components"]["schemas"]["TalkPage"]["properties"]["results"]["maxItems"] == 50
 

@@ -1,4 +1,4 @@
-"""Pages of the lists: 20 results unless ?page_size=N (1 to 50) asks for another number,
+"""Pages of the lists: 10 results unless ?page_size=N (1 to 50) asks for another number,
 and every item of a list exactly the JSON of its detail endpoint."""
 
 import datetime
@@ -28,19 +28,19 @@ def _walk(client, url):
     return pages
 
 
-def test_a_list_has_pages_of_20_by_default(client, db):
+def test_a_list_has_pages_of_10_by_default(client, db):
     edition = EditionFactory(start_date=datetime.date(2020, 1, 30))
-    TalkFactory.create_batch(23, edition=edition)
+    TalkFactory.create_batch(13, edition=edition)
 
     first, second = _walk(client, "/api/talks/")
 
-    assert (first["count"], len(first["results"]), first["previous"]) == (23, 20, None)
+    assert (first["count"], len(first["results"]), first["previous"]) == (13, 10, None)
     assert first["next"] == "http://testserver/api/talks/?page=2"
-    assert (second["count"], len(second["results"]), second["next"]) == (23, 3, None)
+    assert (second["count"], len(second["results"]), second["next"]) == (13, 3, None)
     assert second["previous"] == "http://testserver/api/talks/?page=1"
     titles = [talk["title"] for page in (first, second) for talk in page["results"]]
     assert titles == sorted(titles)
-    assert len(set(titles)) == 23
+    assert len(set(titles)) == 13
 
 
 def test_page_size_is_respected_and_kept_in_the_links_with_the_filters(client, db):
