@@ -54,7 +54,7 @@ BIN = Path(sys.executable).parent
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/vdlm_bench"
 # The limit of the query-count tests, which measure the same pages at 30 editions:
 # tests/test_query_counts.py and, for the deck, tests/decks/test_queries.py.
-MAX_QUERIES = 12
+MAX_QUERIES = 10
 WRK_MISSING = (
     "make bench needs wrk, an HTTP benchmarking tool, which is not installed.\n"
     "On Debian or Ubuntu: sudo apt-get install wrk   (elsewhere: https://github.com/wg/wrk)"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from sponsors.models import Sponsorship
+from vdlm.links import absolute
 
 from .markup import render_markdown
 from .models import Edition, SiteProfile
@@ -93,7 +94,7 @@ def _person(talk_speaker, request):
     data = {
         "@type": "Person",
         "name": talk_speaker.person.name,
-        "url": request.build_absolute_uri(talk_speaker.person.get_absolute_url()),
+        "url": absolute(request, talk_speaker.person.get_absolute_url()),
     }
     if talk_speaker.affiliation:
         data["affiliation"] = {"@type": "Organization", "name": talk_speaker.affiliation}
@@ -155,7 +156,7 @@ def edition_event(edition, request, *, sponsorships, agenda, talks):
     `sponsorships`, `agenda` (items in order) and `talks` (in agenda order, with
     prefetched speakers) are what the page already loaded: no extra queries.
     """
-    page_url = request.build_absolute_uri(edition.get_absolute_url())
+    page_url = absolute(request, edition.get_absolute_url())
     slots = talk_slots(edition, agenda)
     shared = _shared(edition, request, sponsorships, page_url)
     sub_events = []
@@ -163,7 +164,7 @@ def edition_event(edition, request, *, sponsorships, agenda, talks):
         sub_event = {
             "@type": "Event",
             "name": talk.title,
-            "url": request.build_absolute_uri(talk.get_absolute_url()),
+            "url": absolute(request, talk.get_absolute_url()),
             "eventStatus": shared["eventStatus"],
             "eventAttendanceMode": shared["eventAttendanceMode"],
             "location": shared["location"],

@@ -17,9 +17,9 @@ from raffles.models import Raffle
 from tests.factories import PersonFactory, RaffleEntryFactory, RaffleFactory
 from tests.site_data import build_archive
 
-# A dozen at most (the edition page: the edition, its neighbours and nine relations), and
-# never more with more data.
-MAX_QUERIES = 12
+# Ten at most (the edition page: the edition, its two neighbours and seven queries for what
+# it shows), and never more with more data.
+MAX_QUERIES = 10
 
 
 def _page_urls(edition, upcoming):

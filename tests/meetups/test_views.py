@@ -157,6 +157,48 @@ def test_home_of_an_empty_site_says_the_next_meetup_is_to_be_announced(client):
     assert "Next meetup: to be announced." in text(response)
 
 
+def test_home_numbers_count_each_talk_and_speaker_once_and_leave_drafts_out(client, on_deck_day):
+    ada, bob, cyd = PersonFactory(name="Ada"), PersonFactory(name="Bob"), PersonFactory(name="Cyd")
+    meetup = EditionFactory(number=40, code="40", start_date=datetime.date(2020, 1, 10))
+    TalkFactory(edition=meetup, speakers=[ada, bob])  # a talk with two speakers
+    TalkFactory(edition=meetup, speakers=[ada])  # Ada's second talk
+    EditionFactory(number=1, code="W1", kind=Edition.Kind.WORKSHOP, start_date=datetime.date(2020, 1, 20))
+    draft = EditionFactory(number=41, code="41", start_date=datetime.date(2020, 2, 10), published=False)
+    TalkFactory(edition=draft, speakers=[cyd, bob])  # Cyd speaks only at a draft
+    EditionFactory(number=2, code="W2", kind=Edition.Kind.WORKSHOP, published=False)
+
+    response = client.get("/")
+
+    assert response.context["stats"] == {"editions": 2, "workshops": 1, "talks": 2, "speakers": 2}
+    stats_text = parse(response).text.split("The group in numbers", 1)[1]
+    assert stats_text.startswith(" Meetups & events 2 Talks 2 Speakers 2 Workshops 1")
+
+
+def test_home_shows_the_speakers_of_the_latest_editions_talks_on_its_agenda_and_among_recent_talks(client, deck):
+    Edition.objects.filter(pk=deck.next_edition.pk).update(published=False)
+    with time_machine.travel(datetime.datetime(2020, 2, 3, 12, 0, tzinfo=VIENNA), tick=False):
+        page = text(client.get("/"))
+
+    assert "Latest meetup 32nd Vienna Deep Learning Meetup" in page
+    assert "18:55 Self-Supervised Deep Learning Talk by Christoph Bonitz, Njinn Technologies" in page
+    recent = page.split("Recent talks", 1)[1]
+    assert "Self-Supervised Deep Learning by Christoph Bonitz, Njinn Technologies" in recent
+    assert "Report from NeurIPS 2019 by René Donner, contextflow GmbH" in recent
+
+
+def test_home_talk_cards_link_uploaded_slides_and_videos(client, on_deck_day):
+    edition = EditionFactory(number=40, code="40", start_date=datetime.date(2020, 1, 10))
+    uploaded = TalkFactory(edition=edition, slides_file="slides/talks/uploaded.pdf", video_url="https://youtu.be/x")
+    linked = TalkFactory(edition=edition, slides_url="https://example.org/linked.pdf")
+
+    hrefs = links(client.get("/"))
+
+    assert "/media/slides/talks/uploaded.pdf" in hrefs
+    assert f"/talks/{uploaded.slug}/#video" in hrefs
+    assert "https://example.org/linked.pdf" in hrefs
+    assert f"/talks/{linked.slug}/#video" not in hrefs
+
+
 # --- Archive ---------------------------------------------------------------
 
 
@@ -443,6 +485,129 @@ def test_edition_page_with_an_agenda_but_no_talks_yet(client):
 
     assert response.status_code == 200
     assert "19:00 To be announced Talk" in text(response)
+
+
+def _talk_blocks(response):
+    """The ids of the talks in the page's "Talks" section, in order."""
+    elements = parse(response).elements
+    return [attrs["id"] for tag, attrs in elements if tag == "article" and "talk-detail-block" in attrs["class"]]
+
+
+def test_edition_page_lists_talks_in_agenda_order_then_the_others_by_title(client, deck, on_deck_day):
+    zoe = PersonFactory(name="Zoe")
+    TalkFactory(edition=deck.edition, title="Zeta, not on the agenda yet", slug="zeta", speakers=[zoe])
+    TalkFactory(edition=deck.edition, title="Alpha, not on the agenda yet", slug="alpha")
+
+    response = client.get("/meetups/32/")
+
+    assert _talk_blocks(response) == [
+        "talk-self-supervised-deep-learning",
+        "talk-report-from-neurips-2019",
+        "talk-alpha",
+        "talk-zeta",
+    ]
+    assert "Zeta, not on the agenda yet by Zoe, TU Wien" in text(response)
+    (description,) = [attrs["content"] for tag, attrs in parse(response).elements if attrs.get("name") == "description"]
+    assert description.endswith(
+        "“Self-Supervised Deep Learning” by Christoph Bonitz. “Report from NeurIPS 2019” by René Donner."
+        " “Alpha, not on the agenda yet”. “Zeta, not on the agenda yet” by Zoe."
+    )
+
+
+def test_edition_page_lists_a_talk_on_the_agenda_twice_once(client, deck, on_deck_day):
+    AgendaItemFactory(
+        edition=deck.edition,
+        position=95,
+        kind="talk",
+        title="Self-Supervised Deep Learning, the questions",
+        talk=deck.self_supervised,
+        start_time=datetime.time(21, 40),
+    )
+
+    response = client.get("/meetups/32/")
+
+    assert _talk_blocks(response).count("talk-self-supervised-deep-learning") == 1
+    body = text(response)
+    assert "18:55 Self-Supervised Deep Learning Talk by Christoph Bonitz, Njinn Technologies" in body
+    assert "21:40 Self-Supervised Deep Learning, the questions Talk by Christoph Bonitz, Njinn Technologies" in body
+
+
+def _pager(response):
+    """{rel: href} of the previous/next links."""
+    anchors = [attrs for tag, attrs in parse(response).elements if tag == "a"]
+    return {attrs["rel"]: attrs["href"] for attrs in anchors if attrs.get("rel") in ("prev", "next")}
+
+
+def test_edition_pager_skips_drafts_and_orders_editions_of_one_day_by_id(client, on_deck_day):
+    day = datetime.date(2019, 6, 6)
+    EditionFactory(code="60", number=60, start_date=day - datetime.timedelta(days=28))
+    EditionFactory(code="61", number=61, start_date=day - datetime.timedelta(days=1), published=False)
+    EditionFactory(code="62", number=62, start_date=day)
+    EditionFactory(code="63", number=63, start_date=day, published=False)
+    EditionFactory(code="64", number=64, start_date=day, start_time=None)
+    EditionFactory(code="65", number=65, start_date=day)
+    EditionFactory(code="66", number=66, start_date=day + datetime.timedelta(days=1), published=False)
+    EditionFactory(code="67", number=67, start_date=day + datetime.timedelta(days=28))
+
+    assert _pager(client.get("/meetups/60/")) == {"next": "/meetups/62/"}
+    assert _pager(client.get("/meetups/62/")) == {"prev": "/meetups/60/", "next": "/meetups/64/"}
+    assert _pager(client.get("/meetups/64/")) == {"prev": "/meetups/62/", "next": "/meetups/65/"}
+    assert _pager(client.get("/meetups/65/")) == {"prev": "/meetups/64/", "next": "/meetups/67/"}
+    assert _pager(client.get("/meetups/67/")) == {"prev": "/meetups/65/"}
+    assert "Next: 65th Vienna Deep Learning Meetup →" in text(client.get("/meetups/64/"))
+
+
+def test_edition_pager_of_a_draft_leads_to_published_editions(organizer_client, archive, on_deck_day):
+    page = text(organizer_client.get("/meetups/34/"))
+
+    assert "← Previous: 32nd Vienna Deep Learning Meetup" in page
+    assert "Next: 33rd Vienna Deep Learning Meetup →" in page
+
+
+def test_edition_page_links_uploaded_slides(client, deck, on_deck_day):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    deck.neurips.slides_url = ""
+    deck.neurips.slides_file = SimpleUploadedFile("neurips.pdf", b"%PDF-1.4\n%%EOF\n")
+    deck.neurips.save()
+    deck.hot_topics.slides_file = SimpleUploadedFile("hot.pdf", b"%PDF-1.4\n%%EOF\n")
+    deck.hot_topics.save()
+
+    response = client.get("/meetups/32/")
+
+    hrefs = links(response)
+    assert deck.neurips.slides_file.url in hrefs
+    assert deck.hot_topics.slides_file.url in hrefs
+    assert "Slides of “Report from NeurIPS 2019”" in text(response)
+
+
+def test_edition_page_shows_public_raffles_and_published_job_ads_only(client, deck, on_deck_day):
+    from tests.factories import RaffleFactory
+
+    RaffleFactory(edition=deck.edition, title="Secret draft raffle", status=Raffle.Status.DRAFT)
+    RaffleFactory(edition=deck.edition, title="Cancelled raffle", status=Raffle.Status.CANCELLED, prize_donor=None)
+    unpublished = JobAdFactory(title="Unpublished position", published=False)
+    unpublished.editions.add(deck.edition)
+
+    page = text(client.get("/meetups/32/"))
+
+    assert "Secret draft raffle" not in page
+    assert "Unpublished position" not in page
+    assert "Cancelled raffle 1 free ticket. This raffle was cancelled." in page
+    assert "ML Prague 2020 1 free ticket for ML Prague 2020, donated by ML Prague." in page
+
+
+def test_edition_page_costs_ten_queries_however_many_talks(client, deck, on_deck_day, django_assert_num_queries):
+    client.get("/meetups/32/")  # the site profile is cached from now on, as on a running site
+    with django_assert_num_queries(10):
+        client.get("/meetups/32/")
+
+    for _ in range(5):
+        TalkFactory(edition=deck.edition, speakers=[PersonFactory(), PersonFactory()])
+    client.get("/meetups/32/")  # new content: the site profile is read again, once
+    with django_assert_num_queries(10):
+        response = client.get("/meetups/32/")
+    assert len(_talk_blocks(response)) == 7
 
 
 def test_privacy_notice(client, profile):
