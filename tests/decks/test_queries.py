@@ -15,9 +15,10 @@ from tests.site_data import build_archive
 
 pytestmark = pytest.mark.django_db
 
-# The editions (with host, venue, settings, archive and stats), talks with speakers and sources,
-# agenda, announcements, organizers, job ads with their items, raffles and free slides.
-MAX_QUERIES = 8
+# The edition (with venue, settings and stats), its neighbours (the next one and the archive),
+# their hosts, talks with speakers and sources, agenda, announcements, organizers, job ads
+# with their items, raffles and free slides.
+MAX_QUERIES = 10
 
 
 def _with_everything(edition, speakers):
@@ -82,8 +83,9 @@ def test_sections_the_organizers_skip_are_not_read(client, django_assert_num_que
         show_sources=False,
     )
     client.get(url)
-    # Left: the editions, the talks with their speakers, the agenda and the free slides.
-    with django_assert_num_queries(4):
+    # Left: the edition, its neighbours and their hosts, the talks with their speakers, the
+    # agenda and the free slides.
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert everything == MAX_QUERIES
     assert [slide.kind for slide in response.context["slides"]][:2] == ["title", "agenda"]
