@@ -22,7 +22,10 @@ from . import calendar, structured_data
 from .forms import ArchiveFilterForm
 from .models import AgendaItem, Edition, SiteProfile
 from .queries import (
+    AgendaEntry,
+    PersonLink,
     Rows,
+    SpeakerRow,
     can_preview,
     edition_agenda,
     edition_announcements,
@@ -52,28 +55,12 @@ def _calendar_links(request, edition):
 # --- The home page -----------------------------------------------------------------
 # The home page is the most visited page, and building and compiling a query cost Django
 # more than the database spends answering it. So: simple queries, each for only the
-# columns the page shows, and plain rows instead of model instances below the hero. The
-# classes below give those rows the few attributes and methods that the tags talk_card
-# and agenda_item (meetups/templatetags/vdlm_tags.py) read on talks and agenda items.
+# columns the page shows, and plain rows instead of model instances below the hero: the
+# row classes of the edition page (meetups/queries.py) for agenda items and speakers, and
+# the two below for the talk cards, with what the tags talk_card and agenda_item
+# (meetups/templatetags/vdlm_tags.py) read on a talk and its edition.
 
-_AGENDA_KIND_LABELS = dict(AgendaItem.Kind.choices)
 _TALK_KIND_LABELS = dict(Talk.Kind.choices)
-
-
-class _HomeSpeaker:
-    """A TalkSpeaker row with its person, both in one: speaker.person is the speaker itself."""
-
-    __slots__ = ("affiliation", "name", "slug")
-
-    def __init__(self, affiliation, name, slug):
-        self.affiliation, self.name, self.slug = affiliation, name, slug
-
-    @property
-    def person(self):
-        return self
-
-    def get_absolute_url(self):  # as Person.get_absolute_url
-        return path_to("talks:speaker_detail", slug=self.slug)
 
 
 class _HomeEdition:
@@ -112,18 +99,6 @@ class _HomeTalk:
     @property
     def slides_link(self):  # as Talk.slides_link: the uploaded file's URL, else the link
         return self._slides_storage.url(self.slides_file) if self.slides_file else self.slides_url
-
-
-class _HomeAgendaItem:
-    """An agenda item as agenda_item reads it, with `talk_card` its talk or None."""
-
-    __slots__ = ("kind", "start_time", "talk_card", "title")
-
-    def __init__(self, start_time, kind, title, talk_card):
-        self.start_time, self.kind, self.title, self.talk_card = start_time, kind, title, talk_card
-
-    def get_kind_display(self):
-        return _AGENDA_KIND_LABELS.get(self.kind, self.kind)
 
 
 def _home_hero():
@@ -166,7 +141,7 @@ def _home_agenda(edition, talks_by_id):
         if talk_id is not None:
             talk = _HomeTalk(slug)
             talks_by_id[talk_id].append(talk)
-        agenda.append(_HomeAgendaItem(start_time, kind, title, talk))
+        agenda.append(AgendaEntry(None, kind, title, start_time, talk_id, talk))
     return agenda
 
 
@@ -207,7 +182,7 @@ def _add_home_speakers(talks_by_id):
         .order_by("position", "pk")
         .values_list("talk_id", "affiliation", "person__name", "person__slug")
     ):
-        speaker = _HomeSpeaker(affiliation, name, slug)
+        speaker = SpeakerRow(None, PersonLink(name, slug), affiliation)
         for talk in talks_by_id[talk_id]:
             talk.talk_speakers.append(speaker)
 
