@@ -1,5 +1,6 @@
 """The home page, the archive of editions and the page of one edition."""
 
+import datetime
 from collections import defaultdict
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_safe
 from raffles.models import Raffle
 from sponsors.models import JobAd, Organisation, Sponsorship
 from talks.models import Talk, TalkSpeaker
+from vdlm.compiled_query import CompiledQuery
 from vdlm.links import path_to
 
 from . import calendar, structured_data
@@ -118,25 +120,35 @@ def _home_hero():
     return published.past().first(), None, False
 
 
+# The home page's queries have the same shape at every request: Django builds their SQL
+# once per process (vdlm/compiled_query.py), which saves more than running them costs.
+_HOME_HOST = CompiledQuery(
+    lambda edition_id: Sponsorship.objects.filter(edition=edition_id, role=Sponsorship.Role.HOST)
+    .order_by()
+    .values_list("note", "organisation_id", "organisation__name", "organisation__logo"),
+    int,
+)
+
+
 def _home_host(edition):
     """The edition's host sponsorship, or None. An edition has one host at most (one_host_per_edition)."""
-    for note, organisation_id, name, logo in (
-        Sponsorship.objects.filter(edition=edition.pk, role=Sponsorship.Role.HOST)
-        .order_by()
-        .values_list("note", "organisation_id", "organisation__name", "organisation__logo")
-    ):
+    for note, organisation_id, name, logo in _HOME_HOST(edition.pk):
         return Sponsorship(note=note, organisation=Organisation(pk=organisation_id, name=name, logo=logo))
     return None
+
+
+_HOME_AGENDA = CompiledQuery(
+    lambda edition_id: AgendaItem.objects.filter(edition=edition_id)
+    .order_by("position")
+    .values_list("start_time", "kind", "title", "talk_id", "talk__slug"),
+    int,
+)
 
 
 def _home_agenda(edition, talks_by_id):
     """The edition's agenda items; their talks are also added to talks_by_id {id: [talks]}."""
     agenda = []
-    for start_time, kind, title, talk_id, slug in (
-        AgendaItem.objects.filter(edition=edition.pk)
-        .order_by("position")
-        .values_list("start_time", "kind", "title", "talk_id", "talk__slug")
-    ):
+    for start_time, kind, title, talk_id, slug in _HOME_AGENDA(edition.pk):
         talk = None
         if talk_id is not None:
             talk = _HomeTalk(slug)
@@ -145,26 +157,35 @@ def _home_agenda(edition, talks_by_id):
     return agenda
 
 
-def _home_recent_talks(talks_by_id):
-    """The latest talks, newest edition first; they are also added to talks_by_id {id: [talks]}.
+def _recent_talks(today):
+    """The latest talks before `today`, newest edition first.
 
     They come from the latest editions with talks: naming those first spares the
     database sorting every talk of the archive by its edition's date.
     """
     latest_with_talks = (
         Edition.objects.published()
-        .filter(Exists(Talk.objects.filter(edition=OuterRef("pk"))), start_date__lt=timezone.localdate())
+        .filter(Exists(Talk.objects.filter(edition=OuterRef("pk"))), start_date__lt=today)
         .order_by("-start_date", "-pk")
         .values("pk")[:HOME_RECENT_TALKS]
     )
+    return Talk.objects.filter(edition__in=latest_with_talks).order_by("-edition__start_date", "-edition__pk", "title")
+
+
+_HOME_RECENT_TALKS = CompiledQuery(
+    lambda today: _recent_talks(today).values_list(
+        "pk", "slug", "title", "subtitle", "kind", "slides_file", "slides_url", "video_url",
+        "edition__code", "edition__start_date",
+    )[:HOME_RECENT_TALKS],
+    datetime.date,
+)
+
+
+def _home_recent_talks(talks_by_id, today):
+    """The latest talks (_recent_talks); they are also added to talks_by_id {id: [talks]}."""
     talks = []
     for pk, slug, title, subtitle, kind, slides_file, slides_url, video_url, code, start_date in (
-        Talk.objects.filter(edition__in=latest_with_talks)
-        .order_by("-edition__start_date", "-edition__pk", "title")
-        .values_list(
-            "pk", "slug", "title", "subtitle", "kind", "slides_file", "slides_url", "video_url",
-            "edition__code", "edition__start_date",
-        )[:HOME_RECENT_TALKS]
+        _HOME_RECENT_TALKS(today)
     ):
         edition = _HomeEdition(code, start_date)
         talk = _HomeTalk(slug, title, subtitle, kind, slides_file, slides_url, video_url, edition)
@@ -173,15 +194,28 @@ def _home_recent_talks(talks_by_id):
     return talks
 
 
-def _add_home_speakers(talks_by_id):
-    """Fill in the speakers of the talks in talks_by_id {id: [talks]}, in order: one query."""
+# The speakers of the hero's agenda talks and of the recent talks, named by the same
+# conditions as those two queries: a list of talk ids would change the SQL with its length.
+_HOME_SPEAKERS = CompiledQuery(
+    lambda hero_id, today: TalkSpeaker.objects.filter(
+        Q(talk__in=AgendaItem.objects.filter(edition=hero_id, talk__isnull=False).values("talk_id"))
+        | Q(talk__in=_recent_talks(today).values("pk")[:HOME_RECENT_TALKS])
+    )
+    .order_by("position", "pk")
+    .values_list("talk_id", "affiliation", "person__name", "person__slug"),
+    int,
+    datetime.date,
+)
+
+
+def _add_home_speakers(talks_by_id, hero, today):
+    """Fill in the speakers of the talks in talks_by_id {id: [talks]}, in order: one query.
+
+    talks_by_id holds the talks of the hero's agenda and the recent talks before `today`.
+    """
     if not talks_by_id:
         return
-    for talk_id, affiliation, name, slug in (
-        TalkSpeaker.objects.filter(talk__in=list(talks_by_id))
-        .order_by("position", "pk")
-        .values_list("talk_id", "affiliation", "person__name", "person__slug")
-    ):
+    for talk_id, affiliation, name, slug in _HOME_SPEAKERS(hero.pk if hero is not None else 0, today):
         speaker = SpeakerRow(None, PersonLink(name, slug), affiliation)
         for talk in talks_by_id[talk_id]:
             talk.talk_speakers.append(speaker)
@@ -216,10 +250,16 @@ def _home_raffles():
     return [
         {"url": path_to("raffles:raffle_detail", slug=slug), "title": title, "prize": prize, "donor": donor,
          "closes_at": closes_at}
-        for slug, title, prize, donor, closes_at in Raffle.objects.open_now()
-        .order_by("closes_at")
-        .values_list("slug", "title", "prize", "prize_donor__name", "closes_at")[:3]
+        for slug, title, prize, donor, closes_at in _HOME_RAFFLES(timezone.now())
     ]
+
+
+_HOME_RAFFLES = CompiledQuery(
+    lambda now: Raffle.objects.open_now(now)
+    .order_by("closes_at")
+    .values_list("slug", "title", "prize", "prize_donor__name", "closes_at")[:3],
+    datetime.datetime,
+)
 
 
 def _home_job_ads():
@@ -227,10 +267,14 @@ def _home_job_ads():
     return [
         {"url": path_to("sponsors:job_detail", slug=slug), "title": title, "organisation": organisation,
          "location": location}
-        for slug, title, organisation, location in JobAd.objects.active().values_list(
-            "slug", "title", "organisation__name", "location"
-        )[:4]
+        for slug, title, organisation, location in _HOME_JOB_ADS(timezone.localdate())
     ]
+
+
+_HOME_JOB_ADS = CompiledQuery(
+    lambda today: JobAd.objects.active(today).values_list("slug", "title", "organisation__name", "location")[:4],
+    datetime.date,
+)
 
 
 def home(request):
@@ -241,8 +285,9 @@ def home(request):
     if hero is not None:
         host = _home_host(hero)
         agenda = _home_agenda(hero, talks_by_id)
-    recent_talks = _home_recent_talks(talks_by_id)
-    _add_home_speakers(talks_by_id)
+    today = timezone.localdate()
+    recent_talks = _home_recent_talks(talks_by_id, today)
+    _add_home_speakers(talks_by_id, hero, today)
     editions, workshops, talks, speakers = _home_numbers()
     stats = {"editions": editions, "workshops": workshops, "talks": talks, "speakers": speakers}
     context = {

@@ -43,8 +43,9 @@ def sha256_hex(text):
 
 
 class RaffleQuerySet(models.QuerySet):
-    def open_now(self):
-        now = timezone.now()
+    def open_now(self, now=None):
+        """Published raffles taking entries at `now` (default: this moment)."""
+        now = now or timezone.now()
         return self.filter(status=Raffle.Status.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
 
     def with_entry_counts(self):

@@ -79,9 +79,9 @@ class Sponsorship(models.Model):
 
 
 class JobAdQuerySet(models.QuerySet):
-    def active(self):
-        """Published and neither scheduled for later nor expired (Vienna dates)."""
-        today = timezone.localdate()
+    def active(self, today=None):
+        """Published and neither scheduled for later nor expired on `today` (default: today in Vienna)."""
+        today = today or timezone.localdate()
         return self.filter(published=True, published_on__lte=today).filter(
             Q(expires_on__isnull=True) | Q(expires_on__gte=today)
         )

@@ -1,0 +1,112 @@
+"""CompiledQuery (vdlm/compiled_query.py) gives what its queryset gives, for any values, or refuses."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from meetups.models import Edition
+from raffles.models import Raffle
+from talks.models import Talk
+from tests.factories import EditionFactory, RaffleFactory, TalkFactory
+from vdlm.compiled_query import CompiledQuery
+
+pytestmark = pytest.mark.django_db
+
+
+def editions_from(day, kind):
+    return (
+        Edition.objects.filter(Q(start_date__gte=day) | Q(end_date__gte=day), kind=kind, published=True)
+        .order_by("start_date", "pk")
+        .values_list("code", "start_date", "published", "kind")
+    )
+
+
+def test_rows_and_their_types_equal_the_querysets_for_every_value():
+    for offset in range(6):
+        EditionFactory(start_date=datetime.date(2020, 1, 1) + datetime.timedelta(days=30 * offset))
+    EditionFactory(start_date=datetime.date(2020, 3, 1), kind=Edition.Kind.WORKSHOP)
+    EditionFactory(start_date=datetime.date(2020, 4, 1), published=False)
+    compiled = CompiledQuery(editions_from, datetime.date, str)
+
+    for day in (datetime.date(2019, 1, 1), datetime.date(2020, 2, 15), datetime.date(2020, 6, 1)):
+        for kind in Edition.Kind.values:
+            expected = list(editions_from(day, kind))
+            assert compiled(day, kind) == expected
+    # Dates come back as dates and booleans as booleans on SQLite too (Django's converters).
+    code, start_date, published, kind = compiled(datetime.date(2019, 1, 1), Edition.Kind.MEETUP)[0]
+    assert isinstance(start_date, datetime.date) and published is True
+    assert len(compiled(datetime.date(2019, 1, 1), Edition.Kind.MEETUP)) == 6
+    assert compiled(datetime.date(2030, 1, 1), Edition.Kind.MEETUP) == []
+
+
+def test_datetimes_and_ids_reach_the_query_as_the_orm_would_send_them():
+    edition = EditionFactory()
+    other = EditionFactory()
+    now = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
+    RaffleFactory(
+        edition=edition,
+        slug="open",
+        status=Raffle.Status.PUBLISHED,
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(hours=1),
+    )
+    RaffleFactory(
+        edition=other,
+        slug="later",
+        status=Raffle.Status.PUBLISHED,
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=3),
+    )
+
+    def open_raffles(edition_id, moment):
+        return (
+            Raffle.objects.filter(edition=edition_id, opens_at__lte=moment, closes_at__gt=moment)
+            .order_by("slug")
+            .values_list("slug", "closes_at")
+        )
+
+    compiled = CompiledQuery(open_raffles, int, datetime.datetime)
+    for moment in (now, now + datetime.timedelta(hours=2), now + datetime.timedelta(days=4)):
+        for edition_id in (edition.pk, other.pk):
+            assert compiled(edition_id, moment) == list(open_raffles(edition_id, moment))
+    assert compiled(edition.pk, now)[0][1] == now + datetime.timedelta(hours=1)
+
+
+def test_one_query_per_call_and_counted_like_any_other():
+    talk = TalkFactory()
+    compiled = CompiledQuery(lambda pk: Talk.objects.filter(edition=pk).values_list("title"), int)
+    compiled(talk.edition_id)
+    with CaptureQueriesContext(connection) as queries:
+        assert compiled(talk.edition_id) == [(talk.title,)]
+    assert len(queries) == 1
+
+
+@pytest.mark.parametrize(
+    ("build", "kind", "reason"),
+    [
+        # A LIKE pattern: the value reaches the SQL changed (wrapped in %...%), so it is refused
+        # rather than sent unescaped.
+        (lambda text: Talk.objects.filter(title__icontains=text).values_list("pk"), str, "not one of its values"),
+        # The SQL itself depends on the value: IN with as many placeholders as items (here
+        # a list that is longer for the first stand-in than for the second).
+        (lambda pk: Talk.objects.filter(pk__in=range(pk, pk + 2 + pk % 3)).values_list("pk"), int, "SQL changes"),
+        # A value the builder ignores would be frozen at its first one.
+        (lambda pk: Talk.objects.filter(pk=1).values_list("pk"), int, "does not reach"),
+        # Model instances need Django's own iterable.
+        (lambda pk: Talk.objects.filter(pk=pk), int, "values_list"),
+    ],
+)
+def test_queries_it_cannot_run_faithfully_are_refused_with_a_reason(build, kind, reason):
+    with pytest.raises((ValueError, TypeError), match=reason):
+        CompiledQuery(build, kind)(1)
+
+
+def test_wrong_values_are_refused():
+    compiled = CompiledQuery(lambda pk: Talk.objects.filter(pk=pk).values_list("pk"), int)
+    with pytest.raises(TypeError, match="1 values, 2 given"):
+        compiled(1, 2)
+    with pytest.raises(TypeError, match="not float"):
+        compiled(1.5)
