@@ -6,11 +6,14 @@ come in through select_related or one prefetch query per relation, never one
 query per row.
 """
 
+import datetime
+
 from django.db.models import Prefetch, Q
 
 from raffles.models import Raffle
 from sponsors.models import JobAd, Sponsorship
 from talks.models import Person, Talk, TalkSpeaker
+from vdlm.compiled_query import CompiledQuery
 
 from .models import AgendaItem, Announcement, Edition
 
@@ -36,7 +39,8 @@ def talk_cards():
 
 # --- The page of one edition ---------------------------------------------------------
 # Its rows come in ten queries, and each costs Django more to build and compile than the
-# database needs to answer it. So the talks come with their speakers and sources in one
+# database needs to answer it. So those with values rows are compiled once per process
+# (vdlm/compiled_query.py), the talks come with their speakers and sources in one
 # query, no ordering names a relation (ordering by "edition" joins the edition table to
 # sort by its Meta.ordering), and rows the page only prints are read as values into the
 # small classes below rather than as model instances. Those take their links and labels
@@ -206,20 +210,40 @@ def edition_neighbours(edition):
     Django less to build than one that finds both through two subqueries.
     """
     day, pk = edition.start_date, edition.pk
-    columns = ("pk", "code", "title", "number", "kind", "topic")
-    published = Edition.objects.filter(published=True)
-    before = published.filter(Q(start_date__lt=day) | Q(start_date=day, pk__lt=pk)).order_by("-start_date", "-pk")
-    after = published.filter(Q(start_date__gt=day) | Q(start_date=day, pk__gt=pk)).order_by("start_date", "pk")
     return tuple(
-        Edition(**dict(zip(columns, rows[0], strict=True))) if rows else None
-        for rows in (before.values_list(*columns)[:1], after.values_list(*columns)[:1])
+        Edition(**dict(zip(_NEIGHBOUR_COLUMNS, rows[0], strict=True))) if rows else None
+        for rows in (_PREVIOUS_EDITION(day, pk), _NEXT_EDITION(day, pk))
     )
+
+
+_NEIGHBOUR_COLUMNS = ("pk", "code", "title", "number", "kind", "topic")
+_PREVIOUS_EDITION = CompiledQuery(
+    lambda day, pk: Edition.objects.filter(published=True)
+    .filter(Q(start_date__lt=day) | Q(start_date=day, pk__lt=pk))
+    .order_by("-start_date", "-pk")
+    .values_list(*_NEIGHBOUR_COLUMNS)[:1],
+    datetime.date,
+    int,
+)
+_NEXT_EDITION = CompiledQuery(
+    lambda day, pk: Edition.objects.filter(published=True)
+    .filter(Q(start_date__gt=day) | Q(start_date=day, pk__gt=pk))
+    .order_by("start_date", "pk")
+    .values_list(*_NEIGHBOUR_COLUMNS)[:1],
+    datetime.date,
+    int,
+)
 
 
 def edition_organizers(edition):
     """The organizers of the edition by name, as PersonLink with their current affiliation."""
-    rows = Person.objects.filter(organized_editions=edition.pk).values_list("name", "slug", "affiliation")
-    return [PersonLink(*row) for row in rows]
+    return [PersonLink(*row) for row in _ORGANIZERS(edition.pk)]
+
+
+_ORGANIZERS = CompiledQuery(
+    lambda edition_id: Person.objects.filter(organized_editions=edition_id).values_list("name", "slug", "affiliation"),
+    int,
+)
 
 
 _TALK_COLUMNS = ("pk", "kind", "title", "subtitle", "slug", "abstract", "slides_file", "slides_url", "video_url")
@@ -240,14 +264,9 @@ def edition_talks(edition):
     columns for a talk without either), ordered by talk, speaker and source: a speaker
     or a source is taken where it first occurs, which keeps their order.
     """
-    rows = (
-        Talk.objects.filter(edition=edition.pk)
-        .order_by("pk", "talk_speakers__position", "talk_speakers__pk", "sources__position", "sources__pk")
-        .values_list(*_TALK_COLUMNS, *_SPEAKER_COLUMNS, *_SOURCE_COLUMNS)
-    )
     talks = {}
     seen_speakers, seen_sources = set(), set()
-    for row in rows:
+    for row in _TALKS(edition.pk):
         talk = talks.get(row[0])
         if talk is None:
             talk = talks[row[0]] = TalkEntry(*row[:9])
@@ -261,17 +280,28 @@ def edition_talks(edition):
     return talks
 
 
+_TALKS = CompiledQuery(
+    lambda edition_id: Talk.objects.filter(edition=edition_id)
+    .order_by("pk", "talk_speakers__position", "talk_speakers__pk", "sources__position", "sources__pk")
+    .values_list(*_TALK_COLUMNS, *_SPEAKER_COLUMNS, *_SOURCE_COLUMNS),
+    int,
+)
+
+
 def edition_agenda(edition, talks):
     """The agenda items in order, each with its talk from `talks` ({pk: TalkEntry}) as talk_card."""
-    rows = (
-        AgendaItem.objects.filter(edition=edition.pk)
-        .order_by("position")
-        .values_list("pk", "kind", "title", "start_time", "talk")
-    )
     return [
         AgendaEntry(pk, kind, title, start_time, talk_id, talks.get(talk_id))
-        for pk, kind, title, start_time, talk_id in rows
+        for pk, kind, title, start_time, talk_id in _AGENDA(edition.pk)
     ]
+
+
+_AGENDA = CompiledQuery(
+    lambda edition_id: AgendaItem.objects.filter(edition=edition_id)
+    .order_by("position")
+    .values_list("pk", "kind", "title", "start_time", "talk"),
+    int,
+)
 
 
 def edition_sponsorships(edition):
@@ -288,17 +318,25 @@ def edition_announcements(edition):
 
 def edition_raffles(edition):
     """The edition's raffles but drafts, as RaffleTeaser, latest closing first."""
-    rows = (
-        Raffle.objects.filter(edition=edition.pk)
-        .exclude(status=Raffle.Status.DRAFT)
-        .values_list("title", "slug", "prize", "prize_count", "status", "opens_at", "closes_at", "prize_donor__name")
-    )
-    return [RaffleTeaser(*row) for row in rows]
+    return [RaffleTeaser(*row) for row in _RAFFLES(edition.pk)]
+
+
+_RAFFLES = CompiledQuery(
+    lambda edition_id: Raffle.objects.filter(edition=edition_id)
+    .exclude(status=Raffle.Status.DRAFT)
+    .values_list("title", "slug", "prize", "prize_count", "status", "opens_at", "closes_at", "prize_donor__name"),
+    int,
+)
 
 
 def edition_job_ads(edition):
     """The published job ads announced at the edition, as JobAdLine, newest first."""
-    rows = JobAd.objects.filter(editions=edition.pk, published=True).values_list(
+    return [JobAdLine(*row) for row in _JOB_ADS(edition.pk)]
+
+
+_JOB_ADS = CompiledQuery(
+    lambda edition_id: JobAd.objects.filter(editions=edition_id, published=True).values_list(
         "title", "slug", "published", "published_on", "expires_on", "organisation__name"
-    )
-    return [JobAdLine(*row) for row in rows]
+    ),
+    int,
+)
