@@ -32,6 +32,7 @@ from meetups.models import AgendaItem, Edition
 from meetups.schedule import agenda_slots, edition_end, edition_start, iso
 from sponsors.models import Organisation, Sponsorship
 from talks.models import Person, Talk, TalkSpeaker
+from vdlm.compiled_query import rows_for_ids
 from vdlm.links import absolute, path_to
 
 # The values vdlm.links.path_to() puts into a URL as they are: every code and slug the models accept.
@@ -146,11 +147,26 @@ def edition_ref(edition, out):
     }
 
 
-def _speaker_refs(talk_speakers, out):
-    """{talk pk: [its speakers in order, each with the affiliation they had at the time]}."""
-    refs = defaultdict(list)
+# The queries of a page of results name its rows by id: rows_for_ids() compiles each
+# once per number of ids (vdlm/compiled_query.py), which saves more than they cost to run.
+
+
+def _speakers_of_talks(talk_ids):
+    return _speaker_rows(TalkSpeaker.objects.filter(talk_id__in=talk_ids))
+
+
+def _speakers_of_editions(edition_ids):
+    return _speaker_rows(TalkSpeaker.objects.filter(talk__edition_id__in=edition_ids))
+
+
+def _speaker_rows(talk_speakers):
     ordered = talk_speakers.order_by("position", "pk")
-    rows = ordered.values_list("talk_id", "affiliation", "person__slug", "person__name")
+    return ordered.values_list("talk_id", "affiliation", "person__slug", "person__name")
+
+
+def _speaker_refs(rows, out):
+    """{talk pk: [its speakers in order, each with the affiliation they had at the time]}, from _speaker_rows()."""
+    refs = defaultdict(list)
     for talk_id, affiliation, slug, name in rows:
         refs[talk_id].append(
             {
@@ -164,13 +180,17 @@ def _speaker_refs(talk_speakers, out):
     return refs
 
 
-def _agenda(items):
+_AGENDA_FIELDS = ("edition_id", "pk", "position", "start_time", "kind", "title", "talk_id")
+_AgendaRow = namedtuple("_AgendaRow", _AGENDA_FIELDS)
+
+
+def _agenda_rows(edition_ids):
+    return AgendaItem.objects.filter(edition_id__in=edition_ids).order_by("position").values_list(*_AGENDA_FIELDS)
+
+
+def _agenda(edition_ids):
     """{edition pk: [its agenda items in order]} for agenda_slots(): rows with pk, start_time and talk_id."""
-    return _grouped(
-        items.order_by("position").values_list(
-            "edition_id", "pk", "position", "start_time", "kind", "title", "talk_id", named=True
-        )
-    )
+    return _grouped(map(_AgendaRow._make, rows_for_ids(_agenda_rows, edition_ids)))
 
 
 _TALK_FIELDS = (
@@ -262,8 +282,8 @@ def talks(queryset, out):
         talk_rows.append(row)
     if not talk_rows:
         return []
-    speakers = _speaker_refs(TalkSpeaker.objects.filter(talk_id__in=[row.pk for row in talk_rows]), out)
-    agenda = _agenda(AgendaItem.objects.filter(edition_id__in=list(editions)))
+    speakers = _speaker_refs(rows_for_ids(_speakers_of_talks, [row.pk for row in talk_rows]), out)
+    agenda = _agenda(list(editions))
     refs = {pk: edition_ref(edition, out) for pk, edition in editions.items()}
     slots = {pk: _first_slots(edition, agenda.get(pk, [])) for pk, edition in editions.items()}
     return [
@@ -307,6 +327,35 @@ def _agenda_item(item, start, end, talks_by_id):
     }
 
 
+_SPONSORSHIP_FIELDS = (
+    "edition_id",
+    "role",
+    "note",
+    "organisation__slug",
+    "organisation__name",
+    "organisation__website",
+    "organisation__logo",
+)
+_SponsorshipRow = namedtuple("_SponsorshipRow", _SPONSORSHIP_FIELDS)
+
+
+def _sponsorship_rows(edition_ids):
+    ordered = Sponsorship.objects.filter(edition_id__in=edition_ids).order_by("position", "pk")
+    return ordered.values_list(*_SPONSORSHIP_FIELDS)
+
+
+def _talk_rows(edition_ids):
+    return Talk.objects.filter(edition_id__in=edition_ids).order_by().values_list(*_TALK_FIELDS)
+
+
+def _organizer_rows(edition_ids):
+    return (
+        Edition.organizers.through.objects.filter(edition_id__in=edition_ids)
+        .order_by("person__name", "person_id")
+        .values_list("edition_id", "person__slug", "person__name")
+    )
+
+
 def editions(queryset, out):
     """The editions of `queryset`, in its order, with venue, host, sponsors, organizers,
     agenda and talks: six queries for any number of them."""
@@ -314,28 +363,11 @@ def editions(queryset, out):
     if not editions:
         return []
     ids = [edition.pk for edition in editions]
-    sponsorships = _grouped(
-        Sponsorship.objects.filter(edition_id__in=ids)
-        .order_by("position", "pk")
-        .values_list(
-            "edition_id",
-            "role",
-            "note",
-            "organisation__slug",
-            "organisation__name",
-            "organisation__website",
-            "organisation__logo",
-            named=True,
-        )
-    )
-    agenda = _agenda(AgendaItem.objects.filter(edition_id__in=ids))
-    talk_rows = _grouped(Talk.objects.filter(edition_id__in=ids).order_by().values_list(*_TALK_FIELDS), key=1)
-    speakers = _speaker_refs(TalkSpeaker.objects.filter(talk__edition_id__in=ids), out)
-    organizers = _grouped(
-        Edition.organizers.through.objects.filter(edition_id__in=ids)
-        .order_by("person__name", "person_id")
-        .values_list("edition_id", "person__slug", "person__name")
-    )
+    sponsorships = _grouped(map(_SponsorshipRow._make, rows_for_ids(_sponsorship_rows, ids)))
+    agenda = _agenda(ids)
+    talk_rows = _grouped(rows_for_ids(_talk_rows, ids), key=1)
+    speakers = _speaker_refs(rows_for_ids(_speakers_of_editions, ids), out)
+    organizers = _grouped(rows_for_ids(_organizer_rows, ids))
     return [
         _edition(
             edition,

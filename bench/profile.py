@@ -4,7 +4,8 @@
 
 Renders each public page of bench/seed.py's data set with the page cache off, through
 Django's test client (the whole middleware stack, no HTTP), and prints the mean
-milliseconds per request, the response size and the SQL queries. With --templates N it
+milliseconds per request (wall clock, and this process's CPU time), the response
+size and the SQL queries. With --templates N it
 also prints the N template lines that took the most time of their own (exclusive of
 the nodes inside them): the place to start when a page is slow after its queries are
 fixed. PAGE names a page by the start of its name ("archive", "API list (talks)").
@@ -104,16 +105,20 @@ def main(argv=None):
             client.get(path)
         gc.collect()
         gc.freeze()  # as gunicorn.conf.py does before forking its workers
-        print(f"{'page':<28} {'ms':>7} {'bytes':>9} {'queries':>7}")
+        # "cpu ms" is this process's CPU time alone: it leaves out the database server's
+        # time (PostgreSQL), and it moves less than the wall clock when other programs
+        # compete for the machine.
+        print(f"{'page':<28} {'ms':>7} {'cpu ms':>7} {'bytes':>9} {'queries':>7}")
         for name, path in chosen.items():
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(path)
             query_count = len(queries)  # now: the next request empties the connection's log
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             for _ in range(args.repeat):
                 client.get(path)
             milliseconds = (time.perf_counter() - began) / args.repeat * 1000
-            print(f"{name:<28} {milliseconds:7.2f} {len(response.content):9,} {query_count:7}")
+            cpu_milliseconds = (time.process_time() - began_cpu) / args.repeat * 1000
+            print(f"{name:<28} {milliseconds:7.2f} {cpu_milliseconds:7.2f} {len(response.content):9,} {query_count:7}")
             if args.templates:
                 with TemplateLineTimer() as timer:
                     for _ in range(args.repeat):

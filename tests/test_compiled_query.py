@@ -11,7 +11,7 @@ from meetups.models import Edition
 from raffles.models import Raffle
 from talks.models import Talk
 from tests.factories import EditionFactory, RaffleFactory, TalkFactory
-from vdlm.compiled_query import CompiledQuery
+from vdlm.compiled_query import CompiledQuery, rows_for_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +110,17 @@ def test_wrong_values_are_refused():
         compiled(1, 2)
     with pytest.raises(TypeError, match="not float"):
         compiled(1.5)
+
+
+def talks_of(edition_ids):
+    return Talk.objects.filter(edition_id__in=edition_ids).order_by("pk").values_list("pk", "edition_id")
+
+
+def test_rows_for_ids_equal_the_querysets_for_any_number_of_ids():
+    editions = [EditionFactory() for _ in range(4)]
+    for edition in editions:
+        TalkFactory.create_batch(2, edition=edition)
+    ids = [edition.pk for edition in editions]
+    for chosen in ([], ids[:1], ids[1:3], ids, [ids[0], ids[0]], [0, ids[2]]):
+        assert rows_for_ids(talks_of, chosen) == list(talks_of(chosen))
+    assert len(rows_for_ids(talks_of, ids)) == 8

@@ -16,6 +16,7 @@ need Django's whole iterable machinery, which is what this skips.
 """
 
 import datetime
+import functools
 import weakref
 
 from django.db import connections
@@ -138,3 +139,20 @@ class CompiledQuery:
         if compiled.converters:
             return [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
         return rows
+
+
+def rows_for_ids(build, ids):
+    """The rows of `build(ids)`, a values_list() queryset that takes a list of ids (`__in=ids`).
+
+    An IN list has one placeholder per id, so its SQL changes with their number: it is
+    compiled once per number of ids (a page of the API has at most 50). `build` must be
+    the same function at every call (a module-level one), since it names the compiled query.
+    """
+    if not ids:
+        return []
+    return _compiled_for_count(build, len(ids))(*ids)
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled_for_count(build, count):
+    return CompiledQuery(lambda *ids: build(list(ids)), *([int] * count))
