@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from raffles.models import Raffle
 from sponsors.models import JobAd, Organisation, Sponsorship
 from talks.models import Talk, TalkSpeaker
-from vdlm.compiled_query import CompiledQuery
+from vdlm.compiled_query import CompiledQuery, rows_for_ids
 from vdlm.links import path_to
 
 from . import calendar, structured_data
@@ -328,6 +328,18 @@ def _archive_queryset(filters):
     return editions.order_by("-start_date", "-pk")
 
 
+def _archive_speakers(edition_ids):
+    return (
+        TalkSpeaker.objects.filter(talk__edition__in=edition_ids)
+        .order_by("position", "pk")
+        .values_list("talk_id", "person__name")
+    )
+
+
+def _archive_talks(edition_ids):
+    return Talk.objects.filter(edition__in=edition_ids).order_by("pk").values_list("pk", "edition_id", "slug", "title")
+
+
 def _attach_archive_talks(editions):
     """Set `archive_talks` on each edition: [(url, title, [speaker names])], in the order added.
 
@@ -335,24 +347,23 @@ def _attach_archive_talks(editions):
     Plain values, not model instances: a page names some 200 talks and 300 speakers, and
     building (and prefetching) a model instance for each cost more than the rest of the page.
     """
+    ids = [edition.pk for edition in editions]
     speakers = defaultdict(list)
-    for talk_id, name in (
-        TalkSpeaker.objects.filter(talk__edition__in=editions)
-        .order_by("position", "pk")
-        .values_list("talk_id", "person__name")
-    ):
+    for talk_id, name in rows_for_ids(_archive_speakers, ids):
         speakers[talk_id].append(name)
     talks = defaultdict(list)
-    for pk, edition_id, slug, title in (
-        Talk.objects.filter(edition__in=editions).order_by("pk").values_list("pk", "edition_id", "slug", "title")
-    ):
+    for pk, edition_id, slug, title in rows_for_ids(_archive_talks, ids):
         talks[edition_id].append((path_to("talks:talk_detail", slug=slug), title, speakers[pk]))
     for edition in editions:
         edition.archive_talks = talks[edition.pk]
 
 
+# The years with published editions, for the archive's filter (one compiled query).
+_ARCHIVE_YEARS = CompiledQuery(lambda: Edition.objects.published().dates("start_date", "year", order="DESC"))
+
+
 def edition_list(request):
-    years = [day.year for day in Edition.objects.published().dates("start_date", "year", order="DESC")]
+    years = [day.year for day in _ARCHIVE_YEARS()]
     form = ArchiveFilterForm(request.GET or None, years=years)
     filters = form.filters()
     paginator = Paginator(_archive_queryset(filters), ARCHIVE_PAGE_SIZE)

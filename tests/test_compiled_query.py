@@ -124,3 +124,18 @@ def test_rows_for_ids_equal_the_querysets_for_any_number_of_ids():
     for chosen in ([], ids[:1], ids[1:3], ids, [ids[0], ids[0]], [0, ids[2]]):
         assert rows_for_ids(talks_of, chosen) == list(talks_of(chosen))
     assert len(rows_for_ids(talks_of, ids)) == 8
+
+
+def test_flat_and_value_free_queries_give_what_the_queryset_gives():
+    for year in (2018, 2020, 2020, 2023):
+        EditionFactory(start_date=datetime.date(year, 5, 1))
+    EditionFactory(start_date=datetime.date(2019, 5, 1), published=False)
+    years = CompiledQuery(lambda: Edition.objects.filter(published=True).dates("start_date", "year", order="DESC"))
+    assert years() == list(Edition.objects.filter(published=True).dates("start_date", "year", order="DESC"))
+    assert [day.year for day in years()] == [2023, 2020, 2018]
+    codes = CompiledQuery(
+        lambda day: Edition.objects.filter(start_date__gt=day).values_list("code", flat=True), datetime.date
+    )
+    assert sorted(codes(datetime.date(2019, 1, 1))) == sorted(
+        Edition.objects.filter(start_date__gt=datetime.date(2019, 1, 1)).values_list("code", flat=True)
+    )

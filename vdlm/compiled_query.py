@@ -11,8 +11,12 @@ SQL, the same rows, the same Python types as the queryset would give.
 It finds where each value goes by compiling twice with two sets of stand-ins and
 checking that they land in the same places; a queryset whose SQL depends on the
 values themselves (an `__in` list, a LIKE pattern) is refused when first used, with
-a message saying why. Only values()/values_list() querysets: model instances would
-need Django's whole iterable machinery, which is what this skips.
+a message saying why (rows_for_ids() below compiles an `__in` list once per length).
+Only values_list() querysets (flat ones give values, as they do): model instances
+would need Django's whole iterable machinery, which is what this skips.
+
+The builder must take every changing value as an argument: a value it reads itself
+(timezone.now() inside a queryset method) would be compiled in and never change.
 """
 
 import datetime
@@ -20,7 +24,7 @@ import functools
 import weakref
 
 from django.db import connections
-from django.db.models.query import ValuesListIterable
+from django.db.models.query import FlatValuesListIterable, ValuesListIterable
 
 _ADAPTERS = {
     # How Django turns a lookup value of this type into a query parameter, per backend.
@@ -51,7 +55,7 @@ def _stand_ins(kinds, variant):
 
 
 class _Compiled:
-    __slots__ = ("converters", "compiler", "params", "slots", "sql")
+    __slots__ = ("converters", "compiler", "flat", "params", "slots", "sql")
 
 
 class CompiledQuery:
@@ -76,7 +80,7 @@ class CompiledQuery:
     def _compile(self, connection):
         first = self._params_and_compiler(connection, 1)
         second = self._params_and_compiler(connection, 2)
-        (sql, params, compiler), (sql_again, params_again, _) = first, second
+        (sql, params, compiler, flat), (sql_again, params_again, _, _) = first, second
         if sql != sql_again or len(params) != len(params_again):
             raise ValueError("CompiledQuery: the query's SQL changes with its values; build it as a queryset instead")
         stand_ins = [self._adapt(connection, value) for value in _stand_ins(self.kinds, 1)]
@@ -103,17 +107,18 @@ class CompiledQuery:
         compiled.params = list(params)
         compiled.slots = slots
         compiled.compiler = compiler
+        compiled.flat = flat
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         compiled.converters = compiler.get_converters(fields)
         return compiled
 
     def _params_and_compiler(self, connection, variant):
         queryset = self.build(*_stand_ins(self.kinds, variant))
-        if queryset._iterable_class is not ValuesListIterable:
-            raise TypeError("CompiledQuery needs a values_list() queryset (not flat or named)")
+        if queryset._iterable_class not in (ValuesListIterable, FlatValuesListIterable):
+            raise TypeError("CompiledQuery needs a values_list() queryset (not a named one)")
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        return sql, tuple(params), compiler
+        return sql, tuple(params), compiler, queryset._iterable_class is FlatValuesListIterable
 
     def _adapt(self, connection, value):
         # By the first of its classes that has an adapter: a datetime is also a date, and a
@@ -137,8 +142,10 @@ class CompiledQuery:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:
-            return [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
-        return rows
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        if compiled.flat:
+            return [row[0] for row in rows]
+        return [tuple(row) for row in rows] if compiled.converters else rows
 
 
 def rows_for_ids(build, ids):
