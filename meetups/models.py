@@ -123,16 +123,16 @@ class EditionQuerySet(models.QuerySet):
     def _today(self):
         return timezone.localdate()
 
-    def upcoming(self):
-        """Editions whose (last) day is today or later, soonest first."""
-        today = self._today()
+    def upcoming(self, today=None):
+        """Editions whose (last) day is `today` (default: today in Vienna) or later, soonest first."""
+        today = today or self._today()
         return self.filter(Q(end_date__isnull=True, start_date__gte=today) | Q(end_date__gte=today)).order_by(
             "start_date", "start_time", "pk"
         )
 
-    def past(self):
-        """Editions that are over, most recent first."""
-        today = self._today()
+    def past(self, today=None):
+        """Editions that are over by `today` (default: today in Vienna), most recent first."""
+        today = today or self._today()
         return self.filter(Q(end_date__isnull=True, start_date__lt=today) | Q(end_date__lt=today)).order_by(
             "-start_date", "-start_time", "-pk"
         )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from raffles.models import Raffle
 from sponsors.models import JobAd, Organisation, Sponsorship
 from talks.models import Talk, TalkSpeaker
-from vdlm.compiled_query import CompiledQuery, rows_for_ids
+from vdlm.compiled_query import CompiledQuery, Instances, rows_for_ids
 from vdlm.links import path_to
 
 from . import calendar, structured_data
@@ -103,21 +103,31 @@ class _HomeTalk:
         return self._slides_storage.url(self.slides_file) if self.slides_file else self.slides_url
 
 
-def _home_hero():
+# The hero and the edition after it, with their venues and the venues' organisations.
+_HERO_EDITIONS = Instances(Edition, "venue", "venue__organisation")
+_HOME_UPCOMING = CompiledQuery(
+    lambda today: Edition.objects.published().upcoming(today).values_list(*_HERO_EDITIONS.columns)[:2], datetime.date
+)
+_HOME_LATEST = CompiledQuery(
+    lambda today: Edition.objects.published().past(today).values_list(*_HERO_EDITIONS.columns)[:1], datetime.date
+)
+
+
+def _home_hero(today):
     """(hero, following, whether the hero is upcoming): the next two editions, or the latest one.
 
     Usually one query: the latest edition is only looked up while nothing is announced.
     """
-    published = Edition.objects.published().select_related("venue", "venue__organisation")
     # Sorted again: on one day, editions without a start time come last, wherever the
     # database puts NULLs.
     upcoming = sorted(
-        published.upcoming()[:2],
+        map(_HERO_EDITIONS.load, _HOME_UPCOMING(today)),
         key=lambda edition: (edition.start_date, edition.start_time is None, edition.start_time, edition.pk),
     )
     if upcoming:
         return upcoming[0], (upcoming[1] if len(upcoming) > 1 else None), True
-    return published.past().first(), None, False
+    latest = _HOME_LATEST(today)
+    return (_HERO_EDITIONS.load(latest[0]) if latest else None), None, False
 
 
 # The home page's queries have the same shape at every request: Django builds their SQL
@@ -278,14 +288,14 @@ _HOME_JOB_ADS = CompiledQuery(
 
 
 def home(request):
-    hero, following, hero_is_upcoming = _home_hero()
+    today = timezone.localdate()
+    hero, following, hero_is_upcoming = _home_hero(today)
     talks_by_id = defaultdict(list)  # the talks on the page by id: the agenda's and the recent ones
     host = None
     agenda = []
     if hero is not None:
         host = _home_host(hero)
         agenda = _home_agenda(hero, talks_by_id)
-    today = timezone.localdate()
     recent_talks = _home_recent_talks(talks_by_id, today)
     _add_home_speakers(talks_by_id, hero, today)
     editions, workshops, talks, speakers = _home_numbers()

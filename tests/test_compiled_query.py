@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from meetups.models import Edition
 from raffles.models import Raffle
 from talks.models import Talk
-from tests.factories import EditionFactory, RaffleFactory, TalkFactory
-from vdlm.compiled_query import CompiledQuery, rows_for_ids
+from tests.factories import EditionFactory, OrganisationFactory, RaffleFactory, TalkFactory, VenueFactory
+from vdlm.compiled_query import CompiledQuery, Instances, rows_for_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,32 @@ def test_flat_and_value_free_queries_give_what_the_queryset_gives():
     assert sorted(codes(datetime.date(2019, 1, 1))) == sorted(
         Edition.objects.filter(start_date__gt=datetime.date(2019, 1, 1)).values_list("code", flat=True)
     )
+
+
+def test_instances_are_the_models_select_related_would_give():
+    company = OrganisationFactory(name="Takeda")
+    hosted = EditionFactory(start_date=datetime.date(2020, 1, 30), venue=VenueFactory(organisation=company))
+    plain_venue = EditionFactory(start_date=datetime.date(2020, 2, 27), venue=VenueFactory(organisation=None))
+    online = EditionFactory(start_date=datetime.date(2020, 3, 26), venue=None)
+    editions = Instances(Edition, "venue", "venue__organisation")
+    compiled = CompiledQuery(
+        lambda day: Edition.objects.filter(start_date__gte=day).order_by("start_date").values_list(*editions.columns),
+        datetime.date,
+    )
+    loaded = [editions.load(row) for row in compiled(datetime.date(2020, 1, 1))]
+    expected = list(
+        Edition.objects.filter(start_date__gte=datetime.date(2020, 1, 1))
+        .order_by("start_date")
+        .select_related("venue", "venue__organisation")
+    )
+    assert [edition.pk for edition in loaded] == [hosted.pk, plain_venue.pk, online.pk]
+    for got, want in zip(loaded, expected, strict=True):
+        assert {f.attname: getattr(got, f.attname) for f in Edition._meta.concrete_fields} == {
+            f.attname: getattr(want, f.attname) for f in Edition._meta.concrete_fields
+        }
+        assert got.get_absolute_url() == want.get_absolute_url()
+    with CaptureQueriesContext(connection) as queries:
+        assert loaded[0].venue.organisation.name == "Takeda"
+        assert loaded[1].venue.name == plain_venue.venue.name and loaded[1].venue.organisation is None
+        assert loaded[2].venue is None
+    assert len(queries) == 0  # the relations came with the rows

@@ -163,3 +163,44 @@ def rows_for_ids(build, ids):
 @functools.lru_cache(maxsize=512)
 def _compiled_for_count(build, count):
     return CompiledQuery(lambda *ids: build(list(ids)), *([int] * count))
+
+
+class Instances:
+    """Model instances, with related ones as select_related() would attach them, from compiled rows.
+
+        editions = Instances(Edition, "venue", "venue__organisation")
+        query = CompiledQuery(lambda day: Edition.objects.filter(...).values_list(*editions.columns), datetime.date)
+        hero = editions.load(query(today)[0])
+
+    `columns` are every concrete field of the model and of each relation (a relation
+    after the one it hangs off); load() builds the instances as Django's model loading
+    does (Model.from_db), and a relation whose row is missing (a LEFT JOIN's NULLs) as None.
+    """
+
+    def __init__(self, model, *relations, using="default"):
+        self.using = using
+        self.parts = [("", model)]
+        for path in relations:
+            owner = dict(self.parts)[path.rpartition("__")[0]] if "__" in path else model
+            self.parts.append((path, owner._meta.get_field(path.rpartition("__")[2]).related_model))
+        self.columns = []
+        self.slices = []
+        for path, part_model in self.parts:
+            names = [field.attname for field in part_model._meta.concrete_fields]
+            start = len(self.columns)
+            self.columns += [f"{path}__{name}" if path else name for name in names]
+            pk_index = names.index(part_model._meta.pk.attname)
+            self.slices.append((path, part_model, names, slice(start, len(self.columns)), pk_index))
+
+    def load(self, row):
+        loaded = {}
+        for path, part_model, names, where, pk_index in self.slices:
+            values = row[where]
+            instance = None if values[pk_index] is None else part_model.from_db(self.using, names, values)
+            loaded[path] = instance
+            if path:
+                owner_path, _, name = path.rpartition("__")
+                owner = loaded[owner_path]
+                if owner is not None:
+                    setattr(owner, name, instance)
+        return loaded[""]
