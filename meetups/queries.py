@@ -324,14 +324,30 @@ _AGENDA = CompiledQuery(
 
 def edition_sponsorships(edition):
     """The edition's sponsorships in order, with their organisations (for the logos: model instances)."""
-    return list(
-        Sponsorship.objects.filter(edition=edition.pk).select_related("organisation").order_by("position", "pk")
-    )
+    return [_SPONSORSHIPS.load(row) for row in _EDITION_SPONSORSHIPS(edition.pk)]
+
+
+_SPONSORSHIPS = Instances(Sponsorship, "organisation")
+_EDITION_SPONSORSHIPS = CompiledQuery(
+    lambda edition_id: Sponsorship.objects.filter(edition=edition_id)
+    .order_by("position", "pk")
+    .values_list(*_SPONSORSHIPS.columns),
+    int,
+)
 
 
 def edition_announcements(edition):
     """The edition's announcements in order (model instances: their images are thumbnailed)."""
-    return list(Announcement.objects.filter(edition=edition.pk).order_by("position"))
+    return [_ANNOUNCEMENTS.load(row) for row in _EDITION_ANNOUNCEMENTS(edition.pk)]
+
+
+_ANNOUNCEMENTS = Instances(Announcement)
+_EDITION_ANNOUNCEMENTS = CompiledQuery(
+    lambda edition_id: Announcement.objects.filter(edition=edition_id)
+    .order_by("position")
+    .values_list(*_ANNOUNCEMENTS.columns),
+    int,
+)
 
 
 def edition_raffles(edition):
