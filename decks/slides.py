@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.template.defaultfilters import pluralize
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from meetups.models import AgendaItem
 from meetups.templatetags.vdlm_tags import markdown_inline, nice_time
@@ -99,6 +100,31 @@ def agenda_blocks(items):
     return blocks
 
 
+def _agenda_item_html(item, has_times):
+    """(time column, title and speakers) of an agenda item's row, as HTML: the same on every agenda slide."""
+    time = ""
+    if has_times:
+        time = f'<span class="agenda-time">{escape(nice_time(item.start_time) if item.start_time else "")}</span>'
+    text = f'<span class="agenda-title">{escape(item.title)}</span>'
+    if item.speakers:
+        text += f' <span class="agenda-speakers">by {escape(speaker_line(item.speakers))}</span>'
+    return time, text
+
+
+def _agenda_row_html(item, state, is_next, time, text):
+    """One row of a "Topics for Today" list: done, next (the first item of the highlighted
+    block, with words for screen readers) or later; breaks and networking set aside."""
+    aside = " is-aside" if item.kind in (AgendaItem.Kind.BREAK, AgendaItem.Kind.NETWORKING) else ""
+    current = ' aria-current="step"' if is_next else ""
+    hidden = "Done: " if state == "done" else "Next: " if is_next else ""
+    if hidden:
+        hidden = f'<span class="visually-hidden">{hidden}</span>'
+    return (
+        f'\n  <li class="agenda-row is-{state}{aside}"{current}>\n    {time}\n'
+        f'    <span class="agenda-text">{hidden}{text}</span>\n  </li>\n  '
+    )
+
+
 def _same_url(first, second):
     return bool(first and second) and first.rstrip("/").lower() == second.rstrip("/").lower()
 
@@ -124,17 +150,10 @@ class _DeckBuilder:
         folded_ids = {announcement.pk for announcement in self.folded.values()}
         self.announcement_rows = [a for a in deck.announcements if a.pk not in folded_ids]
         self.hot_topic_talks = self._hot_topic_talks()
-        # What every "Topics for Today" slide prints of an agenda item, worked out (and
-        # HTML-escaped, so the template does not escape it again) once for all of them.
-        self.agenda_text = {
-            item: {
-                "title": escape(item.title),
-                "time": escape(nice_time(item.start_time) if item.start_time else ""),
-                "speaker_line": escape(speaker_line(item.speakers)),
-            }
-            for item in deck.agenda
-        }
         self.agenda_has_times = any(item.start_time for item in deck.agenda)
+        # What every "Topics for Today" slide prints of an agenda item whatever its state,
+        # as HTML, worked out once for all of them: (time column, title and speakers).
+        self.agenda_html = {item: _agenda_item_html(item, self.agenda_has_times) for item in deck.agenda}
 
     def _hot_topic_talks(self):
         """Hot-topics talks in agenda order, then the others by creation."""
@@ -168,29 +187,17 @@ class _DeckBuilder:
     def agenda(self, blocks, number):
         """"Topics for Today" before block `number`: earlier blocks done, this one highlighted.
 
-        A row carries what its template prints, ready and HTML-escaped: the template
-        runs for every row of every agenda slide.
+        Its list comes as HTML (`rows_html`): a template would run for every row of
+        every agenda slide, the most work of the whole deck.
         """
         rows = []
-        has_times = self.agenda_has_times
+        html = []
         for index, block in enumerate(blocks):
             state = "done" if index < number else "next" if index == number else "later"
             for position, item in enumerate(block):
                 is_next = index == number and position == 0
-                aside = item.kind in (AgendaItem.Kind.BREAK, AgendaItem.Kind.NETWORKING)
-                rows.append(
-                    {
-                        "item": item,
-                        "state": state,
-                        "is_next": is_next,
-                        "speakers": item.speakers,
-                        "aside": aside,
-                        "css_class": escape(f"agenda-row is-{state} is-aside" if aside else f"agenda-row is-{state}"),
-                        "hidden": escape("Done: " if state == "done" else "Next: " if is_next else ""),
-                        "has_times": has_times,
-                        **self.agenda_text[item],
-                    }
-                )
+                rows.append({"item": item, "state": state, "is_next": is_next, "speakers": item.speakers})
+                html.append(_agenda_row_html(item, state, is_next, *self.agenda_html[item]))
         first = blocks[number][0]
         return Slide(
             "agenda",
@@ -198,9 +205,10 @@ class _DeckBuilder:
             Section.AGENDA,
             {
                 "rows": rows,
+                "rows_html": mark_safe("".join(html)),  # noqa: S308 - built of escaped parts
                 "block": number + 1,
                 "blocks": len(blocks),
-                "has_times": has_times,
+                "has_times": self.agenda_has_times,
             },
         )
 
@@ -243,13 +251,8 @@ class _DeckBuilder:
                 "body": github.body if github else "",
                 # As the table prints them ("Y-m-d" is the ISO date).
                 "rows": [
-                    {
-                        "code": row.code,
-                        "date": row.start_date.isoformat(),
-                        "place": row.venue.name if row.venue else "",
-                        "topic": row.topic,
-                    }
-                    for row in self.deck.archive
+                    {"code": code, "date": day.isoformat(), "place": place or "", "topic": topic}
+                    for code, day, place, topic in self.deck.archive
                 ],
             }
             if profile.github_url:
@@ -376,7 +379,7 @@ class _DeckBuilder:
             date_format = "j F" if following.start_date.year == current.start_date.year else "j F Y"
             when_and_where = format_date(following.start_date, date_format)
             host = self.deck.next_host
-            place = host.organisation.name if host else (following.venue.name if following.venue else "")
+            place = host if host is not None else (following.venue.name if following.venue else "")
             if place:
                 when_and_where += f" at {place}"
         data.update(heading_lead="Next Meetup:", heading_rest=when_and_where)

@@ -15,9 +15,9 @@ from tests.site_data import build_archive
 
 pytestmark = pytest.mark.django_db
 
-# The edition (with venue, settings and stats), its neighbours (the next one and the archive),
-# their hosts, talks with speakers and sources, agenda, announcements, organizers, job ads
-# with their items, raffles and free slides.
+# The edition (with settings, host and stats), the next one (with its host), the archive table,
+# talks with speakers and sources, agenda, announcements, organizers, job ads with their items,
+# raffles and free slides.
 MAX_QUERIES = 10
 
 
@@ -83,9 +83,9 @@ def test_sections_the_organizers_skip_are_not_read(client, django_assert_num_que
         show_sources=False,
     )
     client.get(url)
-    # Left: the edition, its neighbours and their hosts, the talks with their speakers, the
-    # agenda and the free slides.
-    with django_assert_num_queries(6):
+    # Left: the edition (with its host and stats), the next edition (with its host), the talks
+    # with their speakers, the agenda and the free slides; not the archive table.
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert everything == MAX_QUERIES
     assert [slide.kind for slide in response.context["slides"]][:2] == ["title", "agenda"]

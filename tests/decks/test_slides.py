@@ -495,3 +495,26 @@ def test_a_bare_new_edition_still_gets_a_deck(client, on_deck_day):
         ("stats", "Vienna Deep Learning Meetup in numbers 1 meetup"),
         ("next_meetup", "Next Meetup: stay tuned The date is not fixed yet: follow us to hear first."),
     ]
+
+
+def test_hostile_titles_and_names_are_escaped_once_on_the_agenda_and_in_every_slide_frame(client, meetup_32):
+    edition = meetup_32.edition
+    edition.title = 'R&D <night> "live"'
+    edition.save()
+    AgendaItem.objects.filter(edition=edition, kind=K.BREAK).update(title="<b>Pizza</b> & Q&A")
+    report = Talk.objects.get(edition=edition, title="Report from NeurIPS 2019")
+    speaker = report.talk_speakers.get()
+    speaker.affiliation = "<script>alert(1)</script>"
+    speaker.save()
+
+    html = client.get("/meetups/32/deck/").content.decode()
+    assert "<b>Pizza" not in html and "<script>alert" not in html and "<night>" not in html
+    assert "&amp;lt;" not in html and "&amp;amp;" not in html, "nothing is escaped twice"
+    assert html.count("&lt;b&gt;Pizza&lt;/b&gt; &amp; Q&amp;A") == 4, "on each of the 4 agenda slides"
+    assert html.count("<span>#VDLM · R&amp;D &lt;night&gt; &quot;live&quot;</span>") == 17, "every slide's footer"
+
+    slides = read_deck(html).slides
+    assert slides[0].label == '1 of 17: R&D <night> "live"'
+    rows = next(slide for slide in slides if slide.kind == "agenda").agenda
+    assert rows[4] == ("19:50 <b>Pizza</b> & Q&A", ["agenda-row", "is-later", "is-aside"], False)
+    assert rows[5][0] == "20:10 Report from NeurIPS 2019 by René Donner, <script>alert(1)</script>"
