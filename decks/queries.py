@@ -12,16 +12,22 @@ what has an image to thumbnail (organisations, people, announcements, free
 slides) is a model instance, or an unsaved one built from values.
 """
 
+import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db.models import FilteredRelation, IntegerField, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+from django.utils import timezone
 
-from meetups.models import AgendaItem, Announcement, Edition, SiteProfile, Venue
+from meetups.models import AgendaItem, Edition, SiteProfile, Venue
+from meetups.queries import edition_announcements
 from raffles.models import Raffle
 from sponsors.models import JobAd, Organisation, Sponsorship
 from talks.models import Person, Talk
+from vdlm.compiled_query import CompiledQuery, Instances
 
 from .models import MAX_ARCHIVE_ROWS, DeckSettings, DeckSlide, Section
 
@@ -123,18 +129,35 @@ def _edition(code):
     It comes with its deck settings, its host and the group stats: how many
     published meetups and workshops there had been by its date, so an old deck
     keeps the numbers of its evening (counted in subqueries of that one row).
+    Every query of the deck is compiled once per process (vdlm/compiled_query.py).
     """
-    editions = (
-        Edition.objects.order_by()
-        .annotate(
-            meetups_held=_held_by_then(Edition.Kind.MEETUP),
-            workshops_held=_held_by_then(Edition.Kind.WORKSHOP),
-        )
-        .select_related("deck_settings")
-        .filter(code__iexact=code)
+    # Codes are letters, digits and dashes (a check constraint): lower() finds them in any
+    # case exactly as iexact would.
+    if not _CODE.fullmatch(code):
+        return None
+    rows = _EDITION_BY_CODE(code.lower())
+    if not rows:
+        return None
+    edition = _EDITION.load(rows[0])
+    edition.meetups_held, edition.workshops_held = rows[0][len(_EDITION.columns) :]
+    return edition
+
+
+_CODE = re.compile(r"[A-Za-z0-9-]+")
+_EDITION = Instances(
+    Edition, "deck_settings", ("host_sponsorship", Sponsorship), ("host_sponsorship__organisation", Organisation)
+)
+_EDITION_BY_CODE = CompiledQuery(
+    lambda code: Edition.objects.order_by()
+    .alias(code_lower=Lower("code"), host_sponsorship=_host_relation())
+    .annotate(
+        meetups_held=_held_by_then(Edition.Kind.MEETUP),
+        workshops_held=_held_by_then(Edition.Kind.WORKSHOP),
     )
-    with_host = editions.annotate(host_sponsorship=_host_relation()).select_related("host_sponsorship__organisation")
-    return next(iter(with_host), None)
+    .filter(code_lower=code)
+    .values_list(*_EDITION.columns, "meetups_held", "workshops_held"),
+    str,
+)
 
 
 # What the next-meetup slide prints of the next edition (its title, dates and times).
@@ -152,27 +175,41 @@ def _next_edition(day):
     model's properties (display title, start) still apply, and no column the slide
     does not print is read.
     """
-    # Times can be empty, and databases sort NULL differently: order by date and pk only.
-    following = Edition.objects.published().filter(start_date__gt=day).order_by("start_date", "pk")
-    rows = following.annotate(host=_host_relation()).values_list(
-        *NEXT_EDITION_FIELDS, "venue__name", "host__pk", "host__organisation__name"
-    )
-    row = next(iter(rows[:1]), None)
-    if row is None:
+    rows = _NEXT_EDITION(day)
+    if not rows:
         return None, None
-    *values, venue_name, host_pk, host_name = row
+    *values, venue_name, host_pk, host_name = rows[0]
     edition = Edition(**dict(zip(NEXT_EDITION_FIELDS, values, strict=True)), published=True)
     if venue_name is not None:
         edition.venue = Venue(name=venue_name)
     return edition, (host_name if host_pk is not None else None)
 
 
+_NEXT_EDITION = CompiledQuery(
+    # Times can be empty, and databases sort NULL differently: order by date and pk only.
+    lambda day: Edition.objects.published()
+    .filter(start_date__gt=day)
+    .order_by("start_date", "pk")
+    .annotate(host=_host_relation())
+    .values_list(*NEXT_EDITION_FIELDS, "venue__name", "host__pk", "host__organisation__name")[:1],
+    datetime.date,
+)
+
+
 def _archive(day, rows):
     """The `rows` most recent published editions before `day`, oldest first, as the archive
     table prints them: (code, date, venue name or None, topic). One query."""
-    earlier = Edition.objects.published().filter(start_date__lt=day).order_by("-start_date", "-pk")
-    latest = earlier.values_list("code", "start_date", "venue__name", "topic")[: min(rows, MAX_ARCHIVE_ROWS)]
-    return list(reversed(latest))
+    # Always the most rows a deck may show: one compiled query for every deck's setting.
+    return list(reversed(_ARCHIVE(day)[:rows]))
+
+
+_ARCHIVE = CompiledQuery(
+    lambda day: Edition.objects.published()
+    .filter(start_date__lt=day)
+    .order_by("-start_date", "-pk")
+    .values_list("code", "start_date", "venue__name", "topic")[:MAX_ARCHIVE_ROWS],
+    datetime.date,
+)
 
 
 def _settings(edition):
@@ -190,15 +227,9 @@ def _talks(edition, with_sources):
     either, with None in their columns), ordered by talk, speaker and source: a
     speaker or source is taken where it first occurs, which keeps their order.
     """
-    order = ["pk", "talk_speakers__position", "talk_speakers__pk"]
-    columns = ["pk", "kind", "title", "subtitle", "abstract"]
-    columns += ["talk_speakers__pk", "talk_speakers__person__name", "talk_speakers__affiliation"]
-    if with_sources:
-        order += ["sources__position", "sources__pk"]
-        columns += ["sources__pk", "sources__title", "sources__url"]
     talks = {}
     seen_speakers, seen_sources = set(), set()
-    for row in Talk.objects.filter(edition=edition).order_by(*order).values_list(*columns):
+    for row in (_TALKS_WITH_SOURCES if with_sources else _TALKS)(edition.pk):
         pk, kind, title, subtitle, abstract, speaker_pk, name, affiliation = row[:8]
         talk = talks.get(pk)
         if talk is None:
@@ -214,34 +245,39 @@ def _talks(edition, with_sources):
     return talks
 
 
+def _talk_rows(edition_id, with_sources):
+    order = ["pk", "talk_speakers__position", "talk_speakers__pk"]
+    columns = ["pk", "kind", "title", "subtitle", "abstract"]
+    columns += ["talk_speakers__pk", "talk_speakers__person__name", "talk_speakers__affiliation"]
+    if with_sources:
+        order += ["sources__position", "sources__pk"]
+        columns += ["sources__pk", "sources__title", "sources__url"]
+    return Talk.objects.filter(edition=edition_id).order_by(*order).values_list(*columns)
+
+
+_TALKS = CompiledQuery(lambda edition_id: _talk_rows(edition_id, with_sources=False), int)
+_TALKS_WITH_SOURCES = CompiledQuery(lambda edition_id: _talk_rows(edition_id, with_sources=True), int)
+
+
 def _agenda(edition, talks):
-    rows = AgendaItem.objects.filter(edition=edition).order_by("position")
     return [
         AgendaEntry(kind, title, start_time, talk_id, talks[talk_id].speakers if talk_id in talks else [])
-        for kind, title, start_time, talk_id in rows.values_list("kind", "title", "start_time", "talk_id")
+        for kind, title, start_time, talk_id in _AGENDA(edition.pk)
     ]
+
+
+_AGENDA = CompiledQuery(
+    lambda edition_id: AgendaItem.objects.filter(edition=edition_id)
+    .order_by("position")
+    .values_list("kind", "title", "start_time", "talk_id"),
+    int,
+)
 
 
 def _job_ads(edition):
     """The published job ads announced at the edition, with their items: one query, a row per item."""
-    rows = (
-        JobAd.objects.filter(editions=edition, published=True)
-        .order_by("organisation__name", "title", "pk", "items__position", "items__pk")
-        .values_list(
-            "pk",
-            "title",
-            "tagline",
-            "location",
-            "apply_url",
-            "organisation_id",
-            "organisation__name",
-            "organisation__logo",
-            "items__section",
-            "items__text",
-        )
-    )
     cards = {}
-    for pk, title, tagline, location, apply_url, organisation_id, name, logo, section, text in rows:
+    for pk, title, tagline, location, apply_url, organisation_id, name, logo, section, text in _JOB_ADS(edition.pk):
         card = cards.get(pk)
         if card is None:
             # The logo goes through {% thumbnail %}, which takes the model's image field.
@@ -252,19 +288,73 @@ def _job_ads(edition):
     return list(cards.values())
 
 
+_JOB_ADS = CompiledQuery(
+    lambda edition_id: JobAd.objects.filter(editions=edition_id, published=True)
+    .order_by("organisation__name", "title", "pk", "items__position", "items__pk")
+    .values_list(
+        "pk",
+        "title",
+        "tagline",
+        "location",
+        "apply_url",
+        "organisation_id",
+        "organisation__name",
+        "organisation__logo",
+        "items__section",
+        "items__text",
+    ),
+    int,
+)
+
+
 def _organizers(edition):
     """The edition's organizers by name, as unsaved People with their name, affiliation and photo only."""
-    rows = edition.organizers.order_by("name", "pk").values_list("pk", "name", "affiliation", "photo")
-    return [Person(pk=pk, name=name, affiliation=affiliation, photo=photo) for pk, name, affiliation, photo in rows]
+    return [
+        Person(pk=pk, name=name, affiliation=affiliation, photo=photo)
+        for pk, name, affiliation, photo in _ORGANIZERS(edition.pk)
+    ]
+
+
+_ORGANIZERS = CompiledQuery(
+    lambda edition_id: Person.objects.filter(organized_editions=edition_id)
+    .order_by("name", "pk")
+    .values_list("pk", "name", "affiliation", "photo"),
+    int,
+)
 
 
 def _raffles(edition):
     # Raffles announced at this edition; on the evening itself (or before) also any
     # other raffle still open, which the organizers would mention too.
-    wanted = Raffle.objects.filter(edition=edition, status=Raffle.Status.PUBLISHED)
-    if edition.is_upcoming:
-        wanted |= Raffle.objects.open_now()  # one WHERE with OR, no subquery
-    return list(wanted.select_related("prize_donor").order_by("closes_at", "pk"))
+    rows = _RAFFLES_AND_OPEN_ONES(edition.pk, timezone.now()) if edition.is_upcoming else _RAFFLES(edition.pk)
+    return [_RAFFLE.load(row) for row in rows]
+
+
+_RAFFLE = Instances(Raffle, "prize_donor")
+
+
+def _announced_raffles(edition_id):
+    return Raffle.objects.filter(edition=edition_id, status=Raffle.Status.PUBLISHED)
+
+
+_RAFFLES = CompiledQuery(
+    lambda edition_id: _announced_raffles(edition_id).order_by("closes_at", "pk").values_list(*_RAFFLE.columns),
+    int,
+)
+_RAFFLES_AND_OPEN_ONES = CompiledQuery(
+    lambda edition_id, now: (_announced_raffles(edition_id) | Raffle.objects.open_now(now))  # one WHERE with OR
+    .order_by("closes_at", "pk")
+    .values_list(*_RAFFLE.columns),
+    int,
+    datetime.datetime,
+)
+_FREE_SLIDES = Instances(DeckSlide)
+_EDITION_FREE_SLIDES = CompiledQuery(
+    lambda edition_id: DeckSlide.objects.filter(edition=edition_id)
+    .order_by("position", "pk")
+    .values_list(*_FREE_SLIDES.columns),
+    int,
+)
 
 
 def load_deck(code, *, include_drafts, absolute_url):
@@ -285,7 +375,7 @@ def load_deck(code, *, include_drafts, absolute_url):
     # The archive plug takes its text from an announcement that links to GitHub or YouTube.
     announcements = []
     if shows(Section.ANNOUNCEMENTS) or shows(Section.ARCHIVE):
-        announcements = list(Announcement.objects.filter(edition=edition).order_by("position"))
+        announcements = edition_announcements(edition)
 
     site_profile = SiteProfile.cached()
     return DeckData(
@@ -306,7 +396,7 @@ def load_deck(code, *, include_drafts, absolute_url):
         },
         raffles=_raffles(edition) if shows(Section.RAFFLES) else [],
         job_ads=_job_ads(edition) if shows(Section.JOBS) else [],
-        free_slides=list(DeckSlide.objects.filter(edition=edition).order_by("position", "pk")),
+        free_slides=[_FREE_SLIDES.load(row) for row in _EDITION_FREE_SLIDES(edition.pk)],
         next_edition=next_edition,
         next_host=next_host,
         absolute_url=absolute_url,

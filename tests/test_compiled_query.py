@@ -168,3 +168,22 @@ def test_instances_are_the_models_select_related_would_give():
         assert loaded[1].venue.name == plain_venue.venue.name and loaded[1].venue.organisation is None
         assert loaded[2].venue is None
     assert len(queries) == 0  # the relations came with the rows
+
+
+def test_a_missing_reverse_one_to_one_is_known_missing_without_a_query():
+    from decks.models import DeckSettings
+
+    with_settings = EditionFactory(start_date=datetime.date(2020, 1, 30))
+    DeckSettings.objects.create(edition=with_settings)
+    without = EditionFactory(start_date=datetime.date(2020, 2, 27))
+    editions = Instances(Edition, "deck_settings")
+    compiled = CompiledQuery(
+        lambda pk: Edition.objects.filter(pk__gte=pk).order_by("pk").values_list(*editions.columns), int
+    )
+    first, second = (editions.load(row) for row in compiled(with_settings.pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert first.deck_settings.edition_id == with_settings.pk
+        assert second.pk == without.pk
+        with pytest.raises(DeckSettings.DoesNotExist):
+            second.deck_settings  # noqa: B018
+    assert len(queries) == 0

@@ -174,15 +174,24 @@ class Instances:
 
     `columns` are every concrete field of the model and of each relation (a relation
     after the one it hangs off); load() builds the instances as Django's model loading
-    does (Model.from_db), and a relation whose row is missing (a LEFT JOIN's NULLs) as None.
+    does (Model.from_db), and a relation whose row is missing (a LEFT JOIN's NULLs) as
+    None; columns after these (annotations) are left to the caller. A relation is a path
+    of fields (forward or reverse one-to-one), or (alias, model) for a FilteredRelation
+    alias, which load() sets as a plain attribute.
     """
 
     def __init__(self, model, *relations, using="default"):
         self.using = using
         self.parts = [("", model)]
-        for path in relations:
-            owner = dict(self.parts)[path.rpartition("__")[0]] if "__" in path else model
-            self.parts.append((path, owner._meta.get_field(path.rpartition("__")[2]).related_model))
+        self.caches = {}  # path -> the relation field that caches its instance on the owner
+        for relation in relations:
+            if isinstance(relation, tuple):
+                self.parts.append(relation)
+                continue
+            owner_path, _, name = relation.rpartition("__")
+            owner = dict(self.parts)[owner_path]
+            self.caches[relation] = owner._meta.get_field(name)
+            self.parts.append((relation, self.caches[relation].related_model))
         self.columns = []
         self.slices = []
         for path, part_model in self.parts:
@@ -201,6 +210,12 @@ class Instances:
             if path:
                 owner_path, _, name = path.rpartition("__")
                 owner = loaded[owner_path]
-                if owner is not None:
+                if owner is None:
+                    continue
+                if instance is None and path in self.caches:
+                    # Known to be missing, as select_related() leaves it: assigning None to a
+                    # reverse one-to-one would not remember that, and the next read would query.
+                    self.caches[path].set_cached_value(owner, None)
+                else:
                     setattr(owner, name, instance)
         return loaded[""]
