@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
 from django import forms
+from django.utils.functional import cached_property
 
 from vdlm.spam import SpamGuardMixin
 
@@ -31,11 +32,13 @@ class RaffleEntryForm(SpamGuardMixin, forms.Form):
     news_opt_in = forms.BooleanField(
         label="Also send me news about upcoming meetups (optional, unsubscribe any time).", required=False
     )
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "post"
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self):
+        """The crispy-forms layout, built only when the form is shown: most posted forms never are."""
+        helper = FormHelper()
+        helper.form_method = "post"
+        helper.layout = Layout(
             "email",
             "name",
             "answer",
@@ -45,6 +48,7 @@ class RaffleEntryForm(SpamGuardMixin, forms.Form):
             "rendered_at",
             Submit("submit", "Enter the raffle"),
         )
+        return helper
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

@@ -18,16 +18,17 @@ The draw, step by step (docs/raffles.md explains it for entrants):
 
 import dataclasses
 import datetime
-import functools
 import hashlib
 import hmac
 import logging
+import weakref
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models import Max, Value
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -88,33 +89,49 @@ def submit_entry(raffle, *, email, answer, name="", news_opt_in=False, base_url=
     Raises RaffleClosedError outside the entry period (nothing is stored). A
     second entry with the same address, in any case, returns the existing entry
     with created=False; it never makes a second row.
+
+    The insert has no savepoint of its own (on PostgreSQL, two more round trips per
+    entry): a duplicate address rolls back the whole transaction, which has stored
+    nothing else, and the existing entry is read after it.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        raffle = lock_for_entry(raffle.pk)
-        reason = closed_message(raffle, now)
-        if reason:
-            raise RaffleClosedError(reason)
-        entry = RaffleEntry(
-            raffle=raffle,
-            email=email.strip(),
-            name=name.strip(),
-            answer=answer.strip(),
-            news_opt_in=news_opt_in,
-            source=RaffleEntry.Source.WEB,
-            submitted_at=now,
-            consented_at=now,
-            confirmed_at=None if raffle.requires_confirmation else now,
-        )
-        try:
-            with transaction.atomic():
-                entry.save()
-        except IntegrityError:
-            existing = RaffleEntry.objects.get(raffle=raffle, email__iexact=email.strip())
-            return EntryResult(existing, created=False)
-        if raffle.requires_confirmation:
-            transaction.on_commit(lambda: send_confirmation_email(entry, base_url))
+    email = email.strip()
+    try:
+        with transaction.atomic():
+            raffle = lock_for_entry(raffle.pk)
+            reason = closed_message(raffle, now)
+            if reason:
+                raise RaffleClosedError(reason)
+            entry = RaffleEntry(
+                raffle=raffle,
+                email=email,
+                name=name.strip(),
+                answer=answer.strip(),
+                news_opt_in=news_opt_in,
+                source=RaffleEntry.Source.WEB,
+                submitted_at=now,
+                consented_at=now,
+                confirmed_at=None if raffle.requires_confirmation else now,
+            )
+            entry.save(force_insert=True)
+            if raffle.requires_confirmation:
+                transaction.on_commit(lambda: send_confirmation_email(entry, base_url))
+    except IntegrityError:
+        # The address has entered already, and that entry is committed: a unique index
+        # makes an insert wait for the other transaction, and fail only once it commits.
+        return EntryResult(_entry_of(raffle, email), created=False)
     return EntryResult(entry, created=True)
+
+
+def _entry_of(raffle, email):
+    """The raffle's entry of an address, in any case: found by the index of its unique constraint."""
+    entry = (
+        RaffleEntry.objects.alias(email_lower=Lower("email"))
+        .filter(raffle=raffle, email_lower=Lower(Value(email)))
+        .get()
+    )
+    entry.raffle = raffle  # the confirmation mail needs it: no query for it
+    return entry
 
 
 def lock_for_entry(raffle_pk):
@@ -129,18 +146,47 @@ def lock_for_entry(raffle_pk):
     benchmark machine (bench/results.md).
 
     SQLite has no row locks: its IMMEDIATE transactions let one writer in at a time,
-    which serializes entries and draws on their own.
+    which serializes entries and draws on their own; the SELECT there locks nothing.
     """
-    if connection.vendor != "postgresql":
+    database = connections[DEFAULT_DB_ALIAS]
+    if database.vendor not in _LOCK_SUFFIX:
         return Raffle.objects.select_for_update().get(pk=raffle_pk)
-    return next(iter(Raffle.objects.raw(_share_lock_sql(), [raffle_pk])))
+    sql, field_names, converters = _lock_query(database)
+    with database.cursor() as cursor:
+        cursor.execute(sql, [raffle_pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Raffle.DoesNotExist(f"There is no raffle {raffle_pk}.")
+    values = list(row)
+    for index, (functions, expression) in converters.items():
+        for function in functions:
+            values[index] = function(values[index], expression, database)
+    return Raffle.from_db(DEFAULT_DB_ALIAS, field_names, values)
 
 
-@functools.cache
-def _share_lock_sql():
-    """The ORM's own SELECT of one raffle, plus FOR SHARE; built once, it never changes."""
-    sql, _ = Raffle.objects.filter(pk=0).query.sql_with_params()
-    return f"{sql} FOR SHARE"
+# What lock_for_entry() adds to the ORM's SELECT, by database.
+_LOCK_SUFFIX = {"postgresql": " FOR SHARE", "sqlite": ""}
+# {database connection (one per thread): its lock query}: see _lock_query().
+_lock_queries = weakref.WeakKeyDictionary()
+
+
+def _lock_query(database):
+    """(SQL, field names of its columns, their converters): the ORM's own SELECT of one raffle, plus the lock.
+
+    Built once per connection: none of it ever changes. The ORM (or a raw queryset)
+    would work out the same SQL, columns and converters again for every entry, which
+    took longer than the database needs to answer.
+    """
+    if database not in _lock_queries:
+        compiler = Raffle.objects.filter(pk=0).order_by().query.get_compiler(connection=database)
+        sql, _ = compiler.as_sql()
+        columns = [column for column, _sql, _alias in compiler.select]
+        _lock_queries[database] = (
+            sql + _LOCK_SUFFIX[database.vendor],
+            [column.target.attname for column in columns],
+            compiler.get_converters(columns),
+        )
+    return _lock_queries[database]
 
 
 def confirmation_token(entry):
