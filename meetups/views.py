@@ -1,12 +1,13 @@
 """The home page, the archive of editions and the page of one edition."""
 
 import datetime
+import functools
 from collections import defaultdict
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from raffles.models import Raffle
 from sponsors.models import JobAd, Organisation, Sponsorship
 from talks.models import Talk, TalkSpeaker
 from vdlm.compiled_query import CompiledQuery, Instances, rows_for_ids
-from vdlm.links import path_to
+from vdlm.links import path_maker, path_to
 
 from . import calendar, structured_data
 from .forms import ArchiveFilterForm
@@ -362,10 +363,45 @@ def _attach_archive_talks(editions):
     for talk_id, name in rows_for_ids(_archive_speakers, ids):
         speakers[talk_id].append(name)
     talks = defaultdict(list)
+    talk_path = path_maker("talks:talk_detail", "slug")
     for pk, edition_id, slug, title in rows_for_ids(_archive_talks, ids):
-        talks[edition_id].append((path_to("talks:talk_detail", slug=slug), title, speakers[pk]))
+        talks[edition_id].append((talk_path(slug), title, speakers[pk]))
     for edition in editions:
         edition.archive_talks = talks[edition.pk]
+
+
+class _WholeArchive:
+    """The published editions, newest first, with their venues, as the Paginator takes them
+    (count() and slices), from compiled queries: one per page, since LIMIT and OFFSET are
+    written into the SQL. The same rows as _archive_queryset() without filters."""
+
+    editions = Instances(Edition, "venue")
+    ordered = True  # for the Paginator: no warning about an unordered list
+
+    def count(self):
+        return _ARCHIVE_COUNT()[0]
+
+    def __getitem__(self, page):
+        if not isinstance(page, slice) or page.step is not None:
+            raise TypeError("_WholeArchive takes slices of a page")
+        if page.start >= page.stop:  # an empty archive's only page: no query
+            return []
+        return [self.editions.load(row) for row in _archive_page(page.start, page.stop)()]
+
+
+# COUNT as a plain function, not an aggregate: an aggregate in values_list() would group by every column.
+_ARCHIVE_COUNT = CompiledQuery(
+    lambda: Edition.objects.published()
+    .order_by()
+    .values_list(Func(F("pk"), function="COUNT", output_field=IntegerField()), flat=True)
+)
+_WHOLE_ARCHIVE = _WholeArchive()
+
+
+@functools.lru_cache(maxsize=128)
+def _archive_page(start, stop):
+    published = _archive_queryset({"year": None, "kind": None, "q": ""})
+    return CompiledQuery(lambda: published.values_list(*_WholeArchive.editions.columns)[start:stop])
 
 
 # The years with published editions, for the archive's filter (one compiled query).
@@ -376,7 +412,9 @@ def edition_list(request):
     years = [day.year for day in _ARCHIVE_YEARS()]
     form = ArchiveFilterForm(request.GET or None, years=years)
     filters = form.filters()
-    paginator = Paginator(_archive_queryset(filters), ARCHIVE_PAGE_SIZE)
+    # The unfiltered archive (most of its visits, and every crawler's) from compiled queries.
+    editions = _archive_queryset(filters) if any(filters.values()) else _WHOLE_ARCHIVE
+    paginator = Paginator(editions, ARCHIVE_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     _attach_archive_talks(page_obj.object_list)
     context = {

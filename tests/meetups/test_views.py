@@ -352,6 +352,35 @@ def test_archive_paginates_and_keeps_the_search(client):
     assert canonical(client.get("/meetups/", {"page": "2"})) == "http://testserver/meetups/?page=2"
 
 
+def test_unfiltered_archive_pages_hold_every_published_edition_once_newest_first(client):
+    # The unfiltered archive reads its pages through compiled queries (one per page);
+    # they must give what the filtered queryset gives.
+    for number in range(53):
+        EditionFactory(number=300 + number, start_date=datetime.date(2015, 1, 1) + datetime.timedelta(weeks=number))
+    same_day = datetime.date(2015, 1, 1) + datetime.timedelta(weeks=20)
+    EditionFactory(number=400, start_date=same_day)
+    EditionFactory(number=401, start_date=same_day, published=False)
+
+    pages = [client.get("/meetups/", {"page": str(number)}) for number in (1, 2, 3)]
+    rows = [row for page in pages for row in _archive_rows(page)]
+
+    assert [len(_archive_rows(page)) for page in pages] == [25, 25, 4]
+    assert "Page 3 of 3" in text(pages[2])
+    assert rows == [str(number) for number in range(352, 320, -1)] + ["400", "320"] + [
+        str(number) for number in range(319, 299, -1)
+    ]
+    assert rows == _archive_rows(client.get("/meetups/", {"kind": "meetup"})) + _archive_rows(
+        client.get("/meetups/", {"kind": "meetup", "page": "2"})
+    ) + _archive_rows(client.get("/meetups/", {"kind": "meetup", "page": "3"}))
+
+
+def test_an_empty_archive_is_one_empty_page(client, db):
+    EditionFactory(number=1, published=False)
+    response = client.get("/meetups/")
+    assert response.status_code == 200
+    assert _archive_rows(response) == []
+
+
 def test_archive_form_fields_are_labelled(client, archive):
     page = parse(client.get("/meetups/"))
     labels = {attrs.get("for") for tag, attrs in page.elements if tag == "label"}
