@@ -1,17 +1,26 @@
 """Talks and speakers across every edition."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from meetups.models import AgendaItem, Edition
-from meetups.queries import can_preview, speakers_prefetch, talk_cards
+from meetups.models import Edition
+from meetups.queries import can_preview, edition_agenda, talk_cards
 from meetups.structured_data import talk_event
 from sponsors.models import Sponsorship
 
 from .forms import SpeakerSearchForm, TalkFilterForm
-from .models import Person, Talk, TalkSource, TalkSpeaker
+from .models import Person, TalkSpeaker
+from .queries import (
+    add_speakers_and_sources,
+    edition_sponsorships,
+    organized_editions,
+    person_by_slug,
+    person_talks,
+    sibling_talks,
+    talk_by_slug,
+)
 
 TALK_PAGE_SIZE = 24
 SPEAKER_PAGE_SIZE = 48
@@ -48,33 +57,25 @@ def talk_list(request):
 
 
 def talk_detail(request, slug):
-    talk = get_object_or_404(
-        Talk.objects.select_related("edition", "edition__venue").prefetch_related(
-            speakers_prefetch(),
-            Prefetch("sources", queryset=TalkSource.objects.order_by("position", "pk")),
-        ),
-        slug=slug,
-    )
-    if not (talk.edition.published or can_preview(request.user)):
+    # Five queries (talks/queries.py): the talk with its edition, the other talks of the edition,
+    # the speakers and sources of them all, and the sponsors and agenda for the schema.org data.
+    talk = talk_by_slug(slug)
+    if talk is None or not (talk.edition.published or can_preview(request.user)):
         raise Http404("No talk here.")
-    siblings = list(
-        Talk.objects.filter(edition=talk.edition_id)
-        .exclude(pk=talk.pk)
-        .prefetch_related(speakers_prefetch())
-        .order_by("title")
-    )
-    # Two queries for the schema.org data: the host and sponsors, and the agenda for the talk's slot.
-    sponsorships = list(Sponsorship.objects.filter(edition=talk.edition_id).select_related("organisation"))
-    agenda = list(AgendaItem.objects.filter(edition=talk.edition_id).order_by("position"))
+    edition = talk.edition
+    siblings = sibling_talks(talk)
+    add_speakers_and_sources(edition, [talk, *siblings])
+    sponsorships = edition_sponsorships(edition)
+    agenda = edition_agenda(edition, {})
     context = {
         "talk": talk,
         "structured_data": talk_event(talk, request, sponsorships=sponsorships, agenda=agenda),
         "host": next((row for row in sponsorships if row.role == Sponsorship.Role.HOST), None),
-        "edition": talk.edition,
-        "speakers": list(talk.talk_speakers.all()),
-        "sources": list(talk.sources.all()),
+        "edition": edition,
+        "speakers": talk.talk_speakers,
+        "sources": talk.sources,
         "siblings": siblings,
-        "is_draft": not talk.edition.published,
+        "is_draft": not edition.published,
     }
     return render(request, "talks/talk_detail.html", context)
 
@@ -109,37 +110,19 @@ def speaker_list(request):
 
 
 def speaker_detail(request, slug):
-    preview = can_preview(request.user)
-    person = get_object_or_404(
-        Person.objects.annotate(
-            has_public_talk=Exists(
-                TalkSpeaker.objects.filter(person=OuterRef("pk"), talk__edition__published=True)
-            ),
-            organized_public_edition=Exists(
-                Edition.objects.filter(organizers=OuterRef("pk"), published=True)
-            ),
-        ),
-        slug=slug,
-    )
-    # People appear publicly through a published talk or edition; others have no page yet.
-    if not (person.has_public_talk or person.organized_public_edition or preview):
+    # Three queries (talks/queries.py): the person, their talks with every speaker, the editions they organized.
+    person = person_by_slug(slug)
+    if person is None:
         raise Http404("No speaker here.")
-    appearances = TalkSpeaker.objects.filter(person=person).select_related(
-        "talk", "talk__edition", "talk__edition__venue"
-    )
-    organized = Edition.objects.filter(organizers=person)
+    talks = person_talks(person)
+    organized = organized_editions(person)
+    is_public = any(talk.edition.published for talk in talks) or any(edition.published for edition in organized)
+    preview = can_preview(request.user)
+    # People appear publicly through a published talk or edition; others have no page yet.
+    if not (is_public or preview):
+        raise Http404("No speaker here.")
     if not preview:
-        appearances = appearances.filter(talk__edition__published=True)
-        organized = organized.filter(published=True)
-    appearances = appearances.prefetch_related(speakers_prefetch("talk__talk_speakers")).order_by(
-        "-talk__edition__start_date", "-talk__edition__pk", "talk__title"
-    )
-    appearances = list(appearances)
-    context = {
-        "person": person,
-        "appearances": appearances,
-        "talks": [appearance.talk for appearance in appearances],
-        "organized": list(organized.order_by("-start_date", "-pk")),
-        "is_draft": not (person.has_public_talk or person.organized_public_edition),
-    }
+        talks = [talk for talk in talks if talk.edition.published]
+        organized = [edition for edition in organized if edition.published]
+    context = {"person": person, "talks": talks, "organized": organized, "is_draft": not is_public}
     return render(request, "talks/speaker_detail.html", context)
