@@ -32,7 +32,7 @@ from meetups.models import AgendaItem, Edition
 from meetups.schedule import agenda_slots, edition_end, edition_start, iso
 from sponsors.models import Organisation, Sponsorship
 from talks.models import Person, Talk, TalkSpeaker
-from vdlm.compiled_query import rows_for_ids
+from vdlm.compiled_query import Instances, rows_for_ids
 from vdlm.links import absolute, path_to
 
 # The values vdlm.links.path_to() puts into a URL as they are: every code and slug the models accept.
@@ -359,7 +359,21 @@ def _organizer_rows(edition_ids):
 def editions(queryset, out):
     """The editions of `queryset`, in its order, with venue, host, sponsors, organizers,
     agenda and talks: six queries for any number of them."""
-    editions = list(queryset.select_related("venue"))
+    return _editions(list(queryset.select_related("venue")), out)
+
+
+_EDITIONS = Instances(Edition, "venue")
+# The columns edition_rows() takes: an edition and its venue.
+EDITION_COLUMNS = _EDITIONS.columns
+
+
+def edition_rows(rows, out):
+    """editions() of rows of EDITION_COLUMNS (a page of the list), in their order."""
+    return _editions([_EDITIONS.load(row) for row in rows], out)
+
+
+def _editions(editions, out):
+    """editions() of these Edition instances (with their venues)."""
     if not editions:
         return []
     ids = [edition.pk for edition in editions]

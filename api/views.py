@@ -10,13 +10,15 @@ import functools
 import math
 import re
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, Func, IntegerField, OuterRef
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from meetups.models import Edition
 from talks.models import Person, Talk, TalkSpeaker
+from vdlm.compiled_query import rows_for_key
 
 from . import serializers
 from .openapi import MAX_PAGE_SIZE, PAGE_SIZE, openapi_document
@@ -96,26 +98,45 @@ def _page_size(request):
     return int(value)
 
 
-def _paginated(request, queryset, serialize):
+# COUNT as a plain function: as an aggregate in values_list() it would group by every column.
+_COUNT = Func(F("pk"), function="COUNT", output_field=IntegerField())
+
+
+def _paginated(request, queryset, serialize, key=None, columns=None):
     """{count, next, previous, results} for ?page=N (from 1) of ?page_size=N results (PAGE_SIZE).
 
     `queryset` is every row of the list, ordered; serialize(rows, out) makes the JSON
     of some of them, in their order. The page's rows are picked by a subquery that
     sorts their keys alone, so that only the wide rows (descriptions, abstracts) of
     that page are read: sorting all of them was most of the SQL time of /api/talks/.
+
+    With a `key` naming the queryset completely (the view's validated filters, and the
+    day where they depend on it), the count and the page come from queries compiled
+    once per key and page (vdlm/compiled_query.py), and serialize() gets the page's
+    rows of `columns` (values), in order, instead of a queryset.
     """
     value = request.GET.get("page", "1")
     if not _PAGE.fullmatch(value):
         raise ApiError(400, f"page must be a whole number from 1 on, not {value!r}.")
     number = int(value)
     size = _page_size(request)
-    count = queryset.count()
+    if key is None:
+        count = queryset.count()
+    else:
+        count = rows_for_key((*key, "count"), lambda: queryset.order_by().values_list(_COUNT, flat=True))[0]
     last = max(1, math.ceil(count / size))
     if number > last:
         raise ApiError(404, f"There is no page {number}: the last page is {last}.")
     start = (number - 1) * size
-    page = queryset.model.objects.filter(pk__in=queryset.values("pk")[start : start + size])
-    page = page.order_by(*queryset.query.order_by)
+
+    def page_queryset():
+        page = queryset.model.objects.filter(pk__in=queryset.values("pk")[start : start + size])
+        return page.order_by(*queryset.query.order_by)
+
+    if key is None:
+        page = page_queryset()
+    else:
+        page = rows_for_key((*key, start, size), lambda: page_queryset().values_list(*columns))
 
     def link(target):
         query = request.GET.copy()
@@ -159,7 +180,8 @@ def edition_list(request):
         editions = editions.past()
     else:
         editions = editions.order_by("-start_date", "-start_time", "-pk")
-    return _json(_paginated(request, editions, serializers.editions))
+    key = ("api-editions", year, kind, when, timezone.localdate() if when else None)
+    return _json(_paginated(request, editions, serializers.edition_rows, key=key, columns=serializers.EDITION_COLUMNS))
 
 
 @api_view

@@ -27,6 +27,7 @@ from icalendar import Calendar, Timezone, vDatetime
 
 from sponsors.models import Sponsorship
 from talks.models import Talk
+from vdlm.compiled_query import CompiledQuery, Instances, rows_for_ids
 from vdlm.links import absolute
 
 from .models import AgendaItem, Edition, SiteProfile
@@ -72,11 +73,28 @@ def event_editions():
 
 
 def subscription_editions():
-    """What the subscription lists: upcoming editions and those of the past year, oldest first."""
+    """What the subscription lists: upcoming editions and those of the past year, oldest first.
+
+    As event_editions() gives them, from a query compiled once per process
+    (vdlm/compiled_query.py): calendar apps poll it all day.
+    """
     cutoff = timezone.localdate() - datetime.timedelta(days=SUBSCRIPTION_PAST_DAYS)
-    return event_editions().filter(
-        Q(end_date__isnull=True, start_date__gte=cutoff) | Q(end_date__gte=cutoff)
-    ).order_by("start_date", "start_time", "pk")
+    editions = []
+    for row in _SUBSCRIPTION(cutoff):
+        edition = _EVENT_EDITIONS.load(row)
+        edition.host_name = row[-1]
+        editions.append(edition)
+    return editions
+
+
+_EVENT_EDITIONS = Instances(Edition, "venue")
+_SUBSCRIPTION = CompiledQuery(
+    lambda cutoff: event_editions()
+    .filter(Q(end_date__isnull=True, start_date__gte=cutoff) | Q(end_date__gte=cutoff))
+    .order_by("start_date", "start_time", "pk")
+    .values_list(*_EVENT_EDITIONS.columns, "host_name"),
+    datetime.date,
+)
 
 
 def _host_name(request):
@@ -133,21 +151,28 @@ def agenda_lines(edition):
     return _agenda(items, talks)
 
 
+def _agenda_rows(edition_ids):
+    rows = AgendaItem.objects.filter(edition_id__in=edition_ids).order_by("position")
+    return rows.values_list("edition_id", "title", "start_time", "talk_id")
+
+
+def _talk_rows(edition_ids):
+    """Talks with their speakers in one query: a row per speaker, one row without a name for a talk without."""
+    rows = Talk.objects.filter(edition_id__in=edition_ids).order_by(
+        "title", "pk", "talk_speakers__position", "talk_speakers__pk"
+    )
+    return rows.values_list("edition_id", "pk", "title", "talk_speakers__person__name", "talk_speakers__affiliation")
+
+
 def _agendas(edition_ids):
     """{edition pk: agenda lines} of these editions, in two queries (none without editions)."""
     if not edition_ids:
         return {}
     items = defaultdict(list)
-    rows = AgendaItem.objects.filter(edition_id__in=edition_ids).order_by("position")
-    for edition_id, *item in rows.values_list("edition_id", "title", "start_time", "talk_id"):
+    for edition_id, *item in rows_for_ids(_agenda_rows, edition_ids):
         items[edition_id].append(item)
-    # Talks with their speakers in one query: a row per speaker, one row without a name for a talk without.
     speakers = defaultdict(dict)
-    rows = Talk.objects.filter(edition_id__in=edition_ids).order_by(
-        "title", "pk", "talk_speakers__position", "talk_speakers__pk"
-    )
-    columns = ("edition_id", "pk", "title", "talk_speakers__person__name", "talk_speakers__affiliation")
-    for edition_id, pk, title, name, affiliation in rows.values_list(*columns):
+    for edition_id, pk, title, name, affiliation in rows_for_ids(_talk_rows, edition_ids):
         names = speakers[edition_id].setdefault(pk, (title, []))[1]
         if name is not None:
             names.append(_speaker(name, affiliation))

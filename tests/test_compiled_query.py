@@ -11,7 +11,7 @@ from meetups.models import Edition
 from raffles.models import Raffle
 from talks.models import Talk
 from tests.factories import EditionFactory, OrganisationFactory, RaffleFactory, TalkFactory, VenueFactory
-from vdlm.compiled_query import CompiledQuery, Instances, rows_for_ids
+from vdlm.compiled_query import CompiledQuery, Instances, rows_for_ids, rows_for_key
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,21 @@ def test_a_missing_reverse_one_to_one_is_known_missing_without_a_query():
         with pytest.raises(DeckSettings.DoesNotExist):
             second.deck_settings  # noqa: B018
     assert len(queries) == 0
+
+
+def test_rows_for_key_compiles_once_per_key_and_sees_new_rows():
+    EditionFactory(start_date=datetime.date(2020, 1, 30))
+    built = []
+
+    def build(year):
+        built.append(year)
+        return Edition.objects.filter(start_date__year=year).values_list("start_date", flat=True)
+
+    assert rows_for_key(("test-years", 2020), lambda: build(2020)) == [datetime.date(2020, 1, 30)]
+    EditionFactory(start_date=datetime.date(2020, 2, 27))
+    assert sorted(rows_for_key(("test-years", 2020), lambda: build(2020))) == [
+        datetime.date(2020, 1, 30),
+        datetime.date(2020, 2, 27),
+    ]
+    assert rows_for_key(("test-years", 2021), lambda: build(2021)) == []
+    assert built == [2020, 2020, 2021, 2021]  # compiled twice (two stand-in checks) per key, never again

@@ -219,3 +219,24 @@ class Instances:
                 else:
                     setattr(owner, name, instance)
         return loaded[""]
+
+
+# {key: CompiledQuery}, of this process; emptied when full (filters times pages fill it slowly).
+_by_key = {}
+_BY_KEY_KEPT = 1024
+
+
+def rows_for_key(key, build):
+    """The rows of `build()`, a values_list() queryset compiled once per `key`.
+
+    For querysets shaped by a few validated values baked into their SQL (a list's
+    filters, a page's LIMIT and OFFSET): `key` must name everything that shapes the
+    queryset, including the day when it depends on it. `build` is only called the
+    first time a key is seen.
+    """
+    compiled = _by_key.get(key)
+    if compiled is None:
+        if len(_by_key) >= _BY_KEY_KEPT:
+            _by_key.clear()
+        compiled = _by_key[key] = CompiledQuery(build)
+    return compiled()

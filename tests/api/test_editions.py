@@ -230,3 +230,24 @@ def test_the_demo_data_has_its_upcoming_edition_next(client, db):
         "contextflow GmbH",
         "",
     ]
+
+
+def test_upcoming_and_past_move_with_the_day_and_with_new_editions(client, db):
+    # The list's queries are compiled once per filter, page and day: the next day, and a
+    # new edition, must show at once.
+    EditionFactory(code="61", start_date=datetime.date(2026, 1, 29))
+    EditionFactory(code="62", start_date=datetime.date(2026, 3, 26))
+
+    def codes(query):
+        return [edition["code"] for edition in client.get(f"/api/editions/?{query}").json()["results"]]
+
+    with time_machine.travel(datetime.datetime(2026, 3, 26, 12, 0, tzinfo=VIENNA), tick=False):
+        assert codes("when=upcoming") == ["62"]
+        assert codes("when=past") == ["61"]
+    with time_machine.travel(datetime.datetime(2026, 3, 27, 12, 0, tzinfo=VIENNA), tick=False):
+        assert codes("when=upcoming") == []
+        assert codes("when=past") == ["62", "61"]
+        EditionFactory(code="63", start_date=datetime.date(2026, 4, 30))
+        assert codes("when=upcoming") == ["63"]
+        assert codes("") == ["63", "62", "61"]
+        assert client.get("/api/editions/?page_size=2&page=2").json()["count"] == 3
