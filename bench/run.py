@@ -433,10 +433,43 @@ def _entry_requests(port, count, tag, csrf_secret):
     return requests
 
 
+class _OneExchange:
+    """An asyncio protocol: send one request, collect the answer until the server closes.
+
+    Plain callbacks rather than streams and a timeout task per request: the client runs
+    on the machine it measures, and with streams it took a fifth of a core at 400 entries/s.
+    """
+
+    def __init__(self, request, done):
+        self.request = request
+        self.done = done
+        self.chunks = []
+
+    def connection_made(self, transport):
+        transport.write(self.request)
+
+    def data_received(self, data):
+        self.chunks.append(data)
+
+    def eof_received(self):
+        return False  # close: the answer is complete (the sync worker closes after each)
+
+    def connection_lost(self, error):
+        if not self.done.done():
+            self.done.set_result(b"".join(self.chunks))
+
+    def pause_writing(self):
+        pass
+
+    def resume_writing(self):
+        pass
+
+
 async def _send_all(port, requests, connections):
     """Send every request once over `connections` concurrent connections; [(outcome, seconds)]."""
     import asyncio
 
+    loop = asyncio.get_running_loop()
     pending = iter(requests)
     results = []
 
@@ -444,11 +477,13 @@ async def _send_all(port, requests, connections):
         for request in pending:
             began = time.perf_counter()
             try:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.write(request)
-                await writer.drain()
-                answer = await asyncio.wait_for(reader.read(-1), timeout=120)  # the server closes after it
-                writer.close()
+                done = loop.create_future()
+                transport, _ = await loop.create_connection(lambda: _OneExchange(request, done), "127.0.0.1", port)  # noqa: B023
+                try:
+                    async with asyncio.timeout(120):
+                        answer = await done
+                finally:
+                    transport.close()
                 status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.") else "no answer"
                 outcome = status if ENTERED_MARK in answer or status != 200 else "200 without entry"
             except (OSError, TimeoutError, ValueError) as error:
