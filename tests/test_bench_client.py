@@ -1,0 +1,31 @@
+"""The benchmark's fixed-count entry client (bench/run.py post_entries) counts what the site answers.
+
+It is what says "every success is a stored row" in bench/results.md, so it must tell
+a stored entry from a refusal. Five entries (under the rate limit the tests keep on)
+against the live test server; no timing here.
+"""
+
+import secrets
+
+import pytest
+
+from bench import run, seed
+from raffles.models import RaffleEntry
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_entry_the_client_counts_as_a_success_is_a_stored_row(live_server):
+    seed.seed(seed.SMALL)
+    port = int(live_server.url.rsplit(":", 1)[1])
+    tag = "client-test"
+
+    entered, successes, outcomes = run.post_entries(port, 5, 2, tag, secrets.token_hex(16))
+
+    assert successes == 5 and outcomes == {200: 5}
+    assert RaffleEntry.objects.filter(email__startswith=f"{tag}-").count() == 5
+    assert entered.errors == 0
+
+    # The same addresses again: answered "already entered", not counted as new entries.
+    _, successes, outcomes = run.post_entries(port, 3, 2, tag, secrets.token_hex(16))
+    assert successes == 0 and outcomes == {"200 without entry": 3}
+    assert RaffleEntry.objects.filter(email__startswith=f"{tag}-").count() == 5
