@@ -13,54 +13,26 @@ query shape for visitors and organizers.
 """
 
 from meetups.models import Edition, Venue
-from meetups.queries import PersonLink, Rows, SourceRow, SpeakerRow
+from meetups.queries import PersonLink, SourceRow, SpeakerRow, TalkEntry
 from sponsors.models import Organisation, Sponsorship
 from vdlm.compiled_query import CompiledQuery
 
 from .models import Person, Talk, TalkSpeaker
 
 _TALK_KIND_LABELS = dict(Talk.Kind.choices)
-_SLIDES_STORAGE = Talk._meta.get_field("slides_file").storage
 
 
-class TalkRow:
-    """A talk as its page, a talk card and the schema.org data read it, with its speakers and sources in order."""
+class TalkRow(TalkEntry):
+    """A talk as its page, a talk card and the schema.org data read it: the edition page's
+    TalkEntry, with its edition and the name of its uploaded slides."""
 
-    __slots__ = (
-        "abstract",
-        "edition",
-        "kind",
-        "pk",
-        "slides_file",
-        "slides_link",
-        "slug",
-        "sources",
-        "subtitle",
-        "talk_speakers",
-        "title",
-        "url",
-        "video_url",
-    )
+    __slots__ = ("edition", "slides_file")
     Kind = Talk.Kind  # talk_card compares the kind with Kind.TALK
 
     def __init__(self, pk, kind, title, subtitle, slug, abstract, slides_file, slides_url, video_url, edition):
-        self.pk = pk
-        self.kind = kind
-        self.title = title
-        self.subtitle = subtitle
-        self.slug = slug
-        self.abstract = abstract
+        super().__init__(pk, kind, title, subtitle, slug, abstract, slides_file, slides_url, video_url)
         self.slides_file = slides_file  # the stored file's name, "" without an upload
-        # As Talk.slides_link: the uploaded PDF, else the link.
-        self.slides_link = _SLIDES_STORAGE.url(slides_file) if slides_file else slides_url
-        self.video_url = video_url
         self.edition = edition
-        self.url = Talk.get_absolute_url(self)
-        self.talk_speakers = Rows()
-        self.sources = Rows()
-
-    def get_absolute_url(self):
-        return self.url
 
     def get_kind_display(self):
         return _TALK_KIND_LABELS.get(self.kind, self.kind)
