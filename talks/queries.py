@@ -12,10 +12,10 @@ A speaker's page reads drafts too and the view leaves them out for visitors: one
 query shape for visitors and organizers.
 """
 
-from meetups.models import Edition, Venue
+from meetups.models import Edition
 from meetups.queries import PersonLink, SourceRow, SpeakerRow, TalkEntry
 from sponsors.models import Organisation, Sponsorship
-from vdlm.compiled_query import CompiledQuery
+from vdlm.compiled_query import CompiledQuery, Instances
 
 from .models import Person, Talk, TalkSpeaker
 
@@ -81,9 +81,8 @@ _SPEAKER_COLUMNS = (
     "talk_speakers__person__photo",
 )
 _SOURCE_COLUMNS = ("sources__pk", "sources__title", "sources__url")
-# Every concrete field, so that Model.from_db builds whole instances (no deferred fields to query later).
-_EDITION_FIELDS = [field.attname for field in Edition._meta.concrete_fields]
-_VENUE_FIELDS = [field.attname for field in Venue._meta.concrete_fields]
+# Whole instances (every concrete field: none deferred, to be queried later).
+_TALK_EDITION = Instances(Edition, "venue", through="edition")
 
 
 class _SpeakerReader:
@@ -111,22 +110,14 @@ def talk_by_slug(slug):
     rows = _TALK(slug)
     if not rows:
         return None
-    talk_values = rows[0][: len(_TALK_COLUMNS)]
-    edition_values = rows[0][len(_TALK_COLUMNS) : len(_TALK_COLUMNS) + len(_EDITION_FIELDS)]
-    venue_values = rows[0][len(_TALK_COLUMNS) + len(_EDITION_FIELDS) :]
-    edition = Edition.from_db("default", _EDITION_FIELDS, edition_values)
-    edition.venue = None if edition.venue_id is None else Venue.from_db("default", _VENUE_FIELDS, venue_values)
-    return TalkRow(*talk_values, edition)
+    talk_values, edition_values = rows[0][: len(_TALK_COLUMNS)], rows[0][len(_TALK_COLUMNS) :]
+    return TalkRow(*talk_values, _TALK_EDITION.load(edition_values))
 
 
 _TALK = CompiledQuery(
     lambda slug: Talk.objects.filter(slug=slug)
     .order_by()
-    .values_list(
-        *_TALK_COLUMNS,
-        *(f"edition__{name}" for name in _EDITION_FIELDS),
-        *(f"edition__venue__{name}" for name in _VENUE_FIELDS),
-    ),
+    .values_list(*_TALK_COLUMNS, *_TALK_EDITION.columns),
     str,
 )
 
@@ -200,16 +191,14 @@ _SPONSORSHIPS = CompiledQuery(
 
 # --- The page of one speaker -----------------------------------------------------------
 
-_PERSON_FIELDS = [field.attname for field in Person._meta.concrete_fields]
-
-
 def person_by_slug(slug):
     """The Person with this slug, or None."""
     rows = _PERSON(slug)
-    return Person.from_db("default", _PERSON_FIELDS, rows[0]) if rows else None
+    return _PEOPLE.load(rows[0]) if rows else None
 
 
-_PERSON = CompiledQuery(lambda slug: Person.objects.filter(slug=slug).order_by().values_list(*_PERSON_FIELDS), str)
+_PEOPLE = Instances(Person)
+_PERSON = CompiledQuery(lambda slug: Person.objects.filter(slug=slug).order_by().values_list(*_PEOPLE.columns), str)
 
 
 def person_talks(person):

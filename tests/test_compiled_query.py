@@ -205,3 +205,19 @@ def test_rows_for_key_compiles_once_per_key_and_sees_new_rows():
     ]
     assert rows_for_key(("test-years", 2021), lambda: build(2021)) == []
     assert built == [2020, 2020, 2021, 2021]  # compiled twice (two stand-in checks) per key, never again
+
+
+def test_instances_through_a_relation_of_the_queried_model():
+    venue = VenueFactory(name="Takeda Wien")
+    talk = TalkFactory(edition=EditionFactory(venue=venue))
+    editions = Instances(Edition, "venue", through="edition")
+    compiled = CompiledQuery(
+        lambda pk: Talk.objects.filter(pk=pk).values_list("title", *editions.columns), int
+    )
+    title, *edition_values = compiled(talk.pk)[0]
+    edition = editions.load(edition_values)
+    assert title == talk.title
+    assert edition.pk == talk.edition_id and edition.start_date == talk.edition.start_date
+    with CaptureQueriesContext(connection) as queries:
+        assert edition.venue.name == "Takeda Wien"
+    assert len(queries) == 0

@@ -177,10 +177,11 @@ class Instances:
     does (Model.from_db), and a relation whose row is missing (a LEFT JOIN's NULLs) as
     None; columns after these (annotations) are left to the caller. A relation is a path
     of fields (forward or reverse one-to-one), or (alias, model) for a FilteredRelation
-    alias, which load() sets as a plain attribute.
+    alias, which load() sets as a plain attribute. With `through`, the model is a relation
+    of the queried one ("edition" for a talk's edition): its columns are named through it.
     """
 
-    def __init__(self, model, *relations, using="default"):
+    def __init__(self, model, *relations, through="", using="default"):
         self.using = using
         self.parts = [("", model)]
         self.caches = {}  # path -> the relation field that caches its instance on the owner
@@ -197,7 +198,8 @@ class Instances:
         for path, part_model in self.parts:
             names = [field.attname for field in part_model._meta.concrete_fields]
             start = len(self.columns)
-            self.columns += [f"{path}__{name}" if path else name for name in names]
+            prefix = "__".join(part for part in (through, path) if part)
+            self.columns += [f"{prefix}__{name}" if prefix else name for name in names]
             pk_index = names.index(part_model._meta.pk.attname)
             self.slices.append((path, part_model, names, slice(start, len(self.columns)), pk_index))
 
