@@ -233,8 +233,8 @@ def rows_for_key(key, build):
 
     For querysets shaped by a few validated values baked into their SQL (a list's
     filters, a page's LIMIT and OFFSET): `key` must name everything that shapes the
-    queryset, including the day when it depends on it. `build` is only called the
-    first time a key is seen.
+    queryset, including the day when it depends on it. `build` is called only while the
+    key's query is compiled (its first use on each database connection).
     """
     compiled = _by_key.get(key)
     if compiled is None:
