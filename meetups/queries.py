@@ -74,6 +74,21 @@ class PersonLink:
         return self.url
 
 
+class EditionLink:
+    """A talk's edition as a talk card shows it: its code, date and whether it is published."""
+
+    __slots__ = ("code", "published", "start_date", "url")
+
+    def __init__(self, code, start_date, published):
+        self.code = code
+        self.start_date = start_date
+        self.published = published
+        self.url = Edition.get_absolute_url(self)
+
+    def get_absolute_url(self):
+        return self.url
+
+
 class SpeakerRow:
     """A row of talk.talk_speakers: the person, and the affiliation they had at the time of the talk."""
 

@@ -26,6 +26,7 @@ from .forms import ArchiveFilterForm
 from .models import AgendaItem, Edition, SiteProfile
 from .queries import (
     AgendaEntry,
+    EditionLink,
     PersonLink,
     Rows,
     SpeakerRow,
@@ -59,24 +60,11 @@ def _calendar_links(request, edition):
 # The home page is the most visited page, and building and compiling a query cost Django
 # more than the database spends answering it. So: simple queries, each for only the
 # columns the page shows, and plain rows instead of model instances below the hero: the
-# row classes of the edition page (meetups/queries.py) for agenda items and speakers, and
-# the two below for the talk cards, with what the tags talk_card and agenda_item
-# (meetups/templatetags/vdlm_tags.py) read on a talk and its edition.
+# row classes of the edition page (meetups/queries.py) for agenda items, speakers and a
+# talk's edition, and the one below for the talk cards, with what the tags talk_card and
+# agenda_item (meetups/templatetags/vdlm_tags.py) read on a talk.
 
 _TALK_KIND_LABELS = dict(Talk.Kind.choices)
-
-
-class _HomeEdition:
-    """A talk's (published) edition as a talk card names it."""
-
-    __slots__ = ("code", "start_date")
-    published = True
-
-    def __init__(self, code, start_date):
-        self.code, self.start_date = code, start_date
-
-    def get_absolute_url(self):  # as Edition.get_absolute_url
-        return path_to("meetups:edition_detail", code=self.code.lower())
 
 
 class _HomeTalk:
@@ -198,7 +186,7 @@ def _home_recent_talks(talks_by_id, today):
     for pk, slug, title, subtitle, kind, slides_file, slides_url, video_url, code, start_date in (
         _HOME_RECENT_TALKS(today)
     ):
-        edition = _HomeEdition(code, start_date)
+        edition = EditionLink(code, start_date, published=True)
         talk = _HomeTalk(slug, title, subtitle, kind, slides_file, slides_url, video_url, edition)
         talks_by_id[pk].append(talk)
         talks.append(talk)

@@ -13,7 +13,7 @@ query shape for visitors and organizers.
 """
 
 from meetups.models import Edition
-from meetups.queries import PersonLink, SourceRow, SpeakerRow, TalkEntry
+from meetups.queries import EditionLink, PersonLink, SourceRow, SpeakerRow, TalkEntry
 from sponsors.models import Organisation, Sponsorship
 from vdlm.compiled_query import CompiledQuery, Instances
 
@@ -54,21 +54,6 @@ class SpeakerLink(PersonLink):
     def photo(self):
         """As Person.photo: the stored image (an ImageFieldFile, empty without a photo) to thumbnail."""
         return _PHOTO_FIELD.attr_class(self, _PHOTO_FIELD, self.photo_name)
-
-
-class EditionLink:
-    """A talk's edition as a talk card shows it: its code, date and whether it is published."""
-
-    __slots__ = ("code", "published", "start_date", "url")
-
-    def __init__(self, code, start_date, published):
-        self.code = code
-        self.start_date = start_date
-        self.published = published
-        self.url = Edition.get_absolute_url(self)
-
-    def get_absolute_url(self):
-        return self.url
 
 
 _TALK_COLUMNS = ("pk", "kind", "title", "subtitle", "slug", "abstract", "slides_file", "slides_url", "video_url")

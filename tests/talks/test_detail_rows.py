@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from meetups.queries import EditionLink
 from talks.models import Talk
-from talks.queries import EditionLink, SpeakerLink, TalkRow, person_talks, talk_by_slug
+from talks.queries import SpeakerLink, TalkRow, person_talks, talk_by_slug
 from tests.factories import EditionFactory, PersonFactory, TalkFactory, TalkSourceFactory, TalkSpeakerFactory
 from tests.html_helpers import links, parse, text
 
