@@ -1,9 +1,14 @@
 """CI runs the suite twice; this makes sure the PostgreSQL run really uses PostgreSQL."""
 
 import os
+import select
 
+import psycopg2
 import pytest
 from django.db import connection
+
+from talks.models import Person
+from vdlm.db.postgresql.base import DatabaseWrapper
 
 
 @pytest.mark.django_db
@@ -15,3 +20,57 @@ def test_suite_runs_on_the_database_ci_asked_for():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+postgresql_only = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL's connection health check"
+)
+
+
+def _wait_until_readable(database_connection, seconds=5):
+    poller = select.poll()
+    poller.register(database_connection.fileno(), select.POLLIN)
+    assert poller.poll(seconds * 1000), "the server did not close the connection"
+
+
+def _terminate(backend_pid):
+    """Close a connection from the server's side, as a restart or an administrator does."""
+    params = DatabaseWrapper(connection.settings_dict).get_connection_params()
+    admin = psycopg2.connect(**params)
+    try:
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
+    finally:
+        admin.close()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_closed_between_requests_is_replaced_without_an_error():
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]
+    connection.ensure_connection()
+    connection.close_at = None  # kept between requests, as in production (the tests' CONN_MAX_AGE is 0)
+    old_backend = connection.connection.info.backend_pid
+    _terminate(old_backend)
+    _wait_until_readable(connection.connection)
+
+    connection.close_if_unusable_or_obsolete()  # what the start of every request does
+    assert Person.objects.count() == 0  # the next request's first query works
+    assert connection.connection.info.backend_pid != old_backend
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_quiet_idle_connection_is_trusted_without_a_round_trip(monkeypatch):
+    asked = []
+    real_is_usable = DatabaseWrapper.is_usable
+    monkeypatch.setattr(DatabaseWrapper, "is_usable", lambda self: asked.append(1) or real_is_usable(self))
+    connection.ensure_connection()
+    connection.close_at = None  # kept between requests, as in production (the tests' CONN_MAX_AGE is 0)
+    backend = connection.connection.info.backend_pid
+
+    connection.close_if_unusable_or_obsolete()
+    assert Person.objects.count() == 0
+    assert asked == []  # no SELECT 1 went to the server
+    assert connection.connection.info.backend_pid == backend  # and the connection was kept

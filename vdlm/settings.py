@@ -127,6 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # about 15 % of a page rendered from the database (`make bench`).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 else:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with a health check that costs no round trip when the server
+        # has said nothing (vdlm/db/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "vdlm.db.postgresql"
     # Each worker keeps its connection for a minute instead of reconnecting for every
     # request; the health check notices one the server closed meanwhile.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
