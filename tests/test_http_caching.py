@@ -6,9 +6,11 @@ With the page cache off (the tests' default) and on: the headers must not depend
 """
 
 import datetime
+import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 from django.core.cache import caches
@@ -20,7 +22,7 @@ from bench import run as bench_run
 from contributions.services import proposal_url
 from raffles import services as raffle_services
 from raffles.models import Raffle
-from tests.factories import PersonFactory, ProposalFactory, RaffleEntryFactory, SuperUserFactory
+from tests.factories import EditionFactory, PersonFactory, ProposalFactory, RaffleEntryFactory, SuperUserFactory
 from tests.site_data import build_meetup_32
 from vdlm import page_cache
 from vdlm.spam import rendered_at_token
@@ -198,6 +200,47 @@ def test_the_documented_nginx_configuration_is_valid(tmp_path):
         [nginx, "-t", "-p", str(tmp_path), "-c", str(config)], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_shows_through_the_documented_nginx_micro_cache_within_seconds(live_server, tmp_path):
+    """The location block of docs/deploy.md in front of the site: a cached page, then an edit.
+
+    nginx keeps pages for about a second (up to two: it counts whole seconds) and keeps
+    their files open (open_file_cache); neither may leave the old page out for longer.
+    """
+    nginx = bench_run.nginx_binary()
+    if nginx is None:
+        pytest.skip("nginx is not installed")
+    edition = EditionFactory(number=77, topic="Ada Before")
+    for folder in ("temp", "cache", "saved"):
+        (tmp_path / folder).mkdir()
+    port = bench_run.free_port()
+    upstream = int(live_server.url.rsplit(":", 1)[1])
+    config = tmp_path / "nginx.conf"
+    config.write_text(
+        bench_run.nginx_config(tmp_path, port, bench_run.free_port(), upstream, tmp_path, run_as_root=os.geteuid() == 0)
+    )
+    (tmp_path / "saved" / "up.html").write_text("up")
+    process = subprocess.Popen(  # noqa: S603 - our own config file, nginx found on this machine
+        [nginx, "-p", str(tmp_path), "-c", str(config), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        bench_run.wait_until_up(port, "/saved/up.html", process)
+        for _ in range(3):  # cached, and its file held open by the worker that answers
+            status, _headers, body = bench_run.get(port, "/meetups/77/")
+            assert status == 200 and b"Ada Before" in body
+        edition.topic = "Ada After"
+        edition.save()
+        changed = time.monotonic()
+        while b"Ada After" not in bench_run.get(port, "/meetups/77/")[2]:
+            assert time.monotonic() - changed < 5, "nginx still answers with the page from before the edit"
+            time.sleep(0.05)
+        assert b"Ada Before" not in bench_run.get(port, "/meetups/77/")[2]
+    finally:
+        bench_run.stop(process)
 
 
 def test_the_benchmark_explains_how_to_install_wrk(monkeypatch, capsys):
