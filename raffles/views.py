@@ -2,20 +2,24 @@
 and the page behind the confirmation link that entrants get by email."""
 
 import copy
+import re
 import secrets
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.timesince import timeuntil
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from meetups.queries import can_preview
 from vdlm.page_cache import content_version
+from vdlm.spam import rendered_at_token
 
 from . import services
 from .forms import RaffleEntryForm
@@ -90,34 +94,83 @@ def _winners(draws):
 @never_cache  # carries a CSRF token and the entrant's own input: never from a shared cache
 @require_http_methods(["GET", "POST"])
 def raffle_detail(request, slug):
+    # Read before the raffle: a page kept under this version never shows an older raffle.
+    version = content_version()
     raffle, is_draft = _public_raffle(request, slug, entering=request.method == "POST")
     now = timezone.now()
     state = _state(raffle, now)
     if request.method == "POST":
         return _enter(request, raffle, is_draft, state)
+    if state == "open" and not is_draft:
+        return _open_raffle_page(request, raffle, version, now)
     return _render_detail(request, raffle, is_draft, state, RaffleEntryForm() if state == "open" else None)
 
 
-def _render_detail(request, raffle, is_draft, state, form, status=200, notice=""):
+def _detail_context(raffle, is_draft, state, form, notice="", now=None):
     if state in ("closed", "drawn"):
         # Shown only once the raffle is over: an open raffle's page (the one everybody opens
         # on the evening) does not count thousands of entries on every view.
         raffle.entry_count, raffle.correct_entry_count = (
             Raffle.objects.with_entry_counts().values_list("entry_count", "correct_entry_count").get(pk=raffle.pk)
         )
-    draws = _draws(raffle)
+    # Draws exist only for a drawn raffle, and only a closed or drawn one shows them.
+    draws = _draws(raffle) if state in ("closed", "drawn") else []
     accepted = raffle.accepted_answer_list
-    context = {
+    return {
         "raffle": raffle,
         "state": state,
         "is_draft": is_draft,
         "form": form,
         "notice": notice,
+        "closes_in": timeuntil(raffle.closes_at, now or timezone.now()),
         "draws": _winners(draws) if draws else [],
         # The answer is only revealed once nobody can enter any more.
         "revealed_answer": accepted[0] if accepted and state in ("closed", "drawn") else "",
     }
+
+
+def _render_detail(request, raffle, is_draft, state, form, status=200, notice=""):
+    context = _detail_context(raffle, is_draft, state, form, notice)
     return render(request, "raffles/raffle_detail.html", context, status=status)
+
+
+def _open_raffle_page(request, raffle, version, now):
+    """An open raffle's page with its empty entry form: what everybody opens when the QR code goes up.
+
+    Rendered from the database and through crispy-forms, it took six times as long as an
+    entry (`make profile`), and it cannot come from the page cache: its form carries the
+    visitor's own CSRF token and the time it was shown (the spam guard). Everything else
+    is the same for every visitor until the raffle changes or the countdown's text does,
+    so it is rendered once and kept with holes for those two (see _KeptPages).
+    """
+    closes_in = timeuntil(raffle.closes_at, now)
+    key = (
+        "raffle",
+        version,
+        request.scheme,
+        request.get_host(),
+        request.path,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        raffle.pk,
+        closes_in,
+    )
+
+    def context():
+        form = RaffleEntryForm()
+        form.initial["rendered_at"] = _KeptPages.hole("rendered_at")
+        page = _detail_context(raffle, False, "open", form, now=now)
+        page["csrf_token"] = _KeptPages.hole("csrf_token")
+        return page
+
+    # Only now the visitor's own values: get_token() also has the middleware send the CSRF cookie.
+    return _kept_pages.response(
+        request,
+        key,
+        "raffles/raffle_detail.html",
+        context,
+        lambda: {"csrf_token": escape(get_token(request)), "rendered_at": escape(rendered_at_token())},
+    )
 
 
 def _enter(request, raffle, is_draft, state):
@@ -155,13 +208,57 @@ def _enter(request, raffle, is_draft, state):
     return _entered_page(request, result.entry.raffle, data["email"], created=result.created, resent=resent)
 
 
-# Where the entrant's address goes in a kept thank-you page: random, so that no text
-# on the page (a raffle's title, say) can be taken for it.
-_ADDRESS_MARK = f"entrant-address-{secrets.token_hex(8)}"
-# {everything a thank-you page shows but the address: the page split at the address}, of
-# this process; cleared when full (a handful of raffles and outcomes fill it).
-_entered_pages = {}
-_ENTERED_PAGES_KEPT = 64
+class _KeptPages:
+    """Whole pages that are the same for every visitor but for a few values, rendered once per key.
+
+    A page is rendered with a mark in each hole (a random string per process and hole, so
+    that no text on the page can be taken for one), split at the marks and kept under a
+    key of everything else it shows; each request fills the holes with its own values,
+    escaped by the caller. A render that used anything of the request's own is never
+    kept (_is_the_same_for_everybody), nor one where a hole did not come out as its mark.
+    Per process, cleared when full: a handful of raffles and outcomes fill it.
+    """
+
+    _marks = {}
+    _KEPT = 64
+
+    def __init__(self):
+        self._pages = {}
+
+    def clear(self):
+        self._pages.clear()
+
+    @classmethod
+    def hole(cls, name):
+        """The mark that stands for the value `name` in a render that is to be kept."""
+        if name not in cls._marks:
+            cls._marks[name] = f"vdlm-hole-{name}-{secrets.token_hex(8)}"
+        return cls._marks[name]
+
+    def response(self, request, key, template, context, values):
+        """An HttpResponse of the page; `context()` is called only for a render, `values()` after it.
+
+        A visitor with a session (an organizer, say) may see more on the same page: their
+        pages are rendered every time, and never kept.
+        """
+        with_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+        pieces = None if with_session else self._pages.get(key)
+        keep = False
+        if pieces is None:
+            rendered = render_to_string(template, context(), request)
+            names = {self.hole(name): name for name in self._marks}
+            pieces = re.split("(" + "|".join(re.escape(mark) for mark in names) + ")", rendered)
+            pieces = [names.get(piece, piece) if index % 2 else piece for index, piece in enumerate(pieces)]
+            keep = not with_session and _is_the_same_for_everybody(request)
+        filled = values()  # after the check: asking for the CSRF token marks the request
+        if keep and set(pieces[1::2]) == set(filled):
+            if len(self._pages) >= self._KEPT:
+                self._pages.clear()
+            self._pages[key] = pieces
+        return HttpResponse("".join(filled[piece] if index % 2 else piece for index, piece in enumerate(pieces)))
+
+
+_kept_pages = _KeptPages()
 
 
 def _entered_page(request, raffle, email, created, resent=False):
@@ -169,13 +266,13 @@ def _entered_page(request, raffle, email, created, resent=False):
 
     A whole page (base.html: navigation, footer, link previews) that is the same for
     every entrant but for the address, and on raffle night hundreds come a minute.
-    Rendered once for each raffle and outcome, it is kept with a mark where the address
-    goes, under a key of everything else it shows: the raffle's fields, the site's
-    content version (the site profile in header and footer), the URL (links and
-    canonical URL), the language and time zone. A render that used anything of the
-    request's own is never kept (_is_the_same_for_everybody).
+    Rendered once for each raffle and outcome, it is kept with a hole for the address,
+    under a key of everything else it shows: the raffle's fields, the site's content
+    version (the site profile in header and footer), the URL (links and canonical URL),
+    the language and time zone.
     """
     key = (
+        "entered",
         content_version(),
         request.scheme,
         request.get_host(),
@@ -192,29 +289,27 @@ def _entered_page(request, raffle, email, created, resent=False):
         created,
         resent,
     )
-    parts = _entered_pages.get(key)
-    if parts is None:
-        context = {"raffle": raffle, "email": _ADDRESS_MARK, "created": created, "resent": resent}
-        parts = render_to_string("raffles/entered.html", context, request).split(_ADDRESS_MARK)
-        if _is_the_same_for_everybody(request):
-            if len(_entered_pages) >= _ENTERED_PAGES_KEPT:
-                _entered_pages.clear()
-            _entered_pages[key] = parts
-    return HttpResponse(escape(email).join(parts))
+    return _kept_pages.response(
+        request,
+        key,
+        "raffles/entered.html",
+        lambda: {"raffle": raffle, "email": _KeptPages.hole("email"), "created": created, "resent": resent},
+        lambda: {"email": escape(email)},
+    )
 
 
 def _is_the_same_for_everybody(request):
     """False when a page just rendered may hold something of this request's own, or templates may change.
 
-    The CSRF token, a CSP nonce, the session (and the user, who comes from it) and
-    flashed messages are the request's own; none of them is used by the thank-you page
-    today, and a page that starts to use one is simply not kept.
+    The CSRF token (asking for it flags the cookie for an update), a CSP nonce, the
+    session (and the user, who comes from it) and flashed messages are the request's
+    own. A page that starts to use one is simply not kept.
     """
     session = getattr(request, "session", None)
     messages = getattr(request, "_messages", None)
     return not (
         settings.DEBUG
-        or request.META.get("CSRF_COOKIE_USED")
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         or getattr(request, "_csp_nonce", None)
         or getattr(session, "accessed", False)
         or getattr(messages, "used", False)

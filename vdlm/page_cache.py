@@ -253,10 +253,10 @@ def _is_public_page(request, response):
     match = request.resolver_match
     if match is None or match.view_name not in PUBLIC_VIEWS:
         return False
+    # A page that holds a CSRF token comes with the visitor's CSRF cookie: Django's CSRF
+    # middleware, below this one, sets it on every response whose page asked for a token.
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    if request.META.get("CSRF_COOKIE_USED"):
-        return False  # the page holds a token for this visitor's cookie
     if _directives(response) & _PRIVATE_DIRECTIVES:
         return False
     if response.has_header("Content-Encoding"):
@@ -267,12 +267,11 @@ def _is_public_page(request, response):
 
 
 def _keep_private(request, response):
-    """Keep personal answers out of shared caches: a session, a CSRF token or a cookie makes them personal."""
-    if (
-        settings.SESSION_COOKIE_NAME in request.COOKIES
-        or request.META.get("CSRF_COOKIE_USED")
-        or response.cookies
-    ) and not _directives(response) & {"private", "no-store"}:
+    """Keep personal answers out of shared caches: a session or a cookie (a CSRF token's too) makes them personal."""
+    if (settings.SESSION_COOKIE_NAME in request.COOKIES or response.cookies) and not _directives(response) & {
+        "private",
+        "no-store",
+    }:
         patch_cache_control(response, private=True, no_cache=True)
     return response
 
