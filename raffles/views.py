@@ -208,18 +208,21 @@ def _enter(request, raffle, is_draft, state):
     return _entered_page(request, result.entry.raffle, data["email"], created=result.created, resent=resent)
 
 
+# Where a kept page's holes are: random per process, so that no text on a page can be taken for one.
+_HOLE_SECRET = secrets.token_hex(8)
+_HOLE = re.compile(rf"vdlm-hole-([a-z_]+)-{_HOLE_SECRET}")
+
+
 class _KeptPages:
     """Whole pages that are the same for every visitor but for a few values, rendered once per key.
 
-    A page is rendered with a mark in each hole (a random string per process and hole, so
-    that no text on the page can be taken for one), split at the marks and kept under a
-    key of everything else it shows; each request fills the holes with its own values,
+    A page is rendered with a mark in each hole, split at the marks and kept under a key
+    of everything else it shows; each request fills the holes with its own values,
     escaped by the caller. A render that used anything of the request's own is never
-    kept (_is_the_same_for_everybody), nor one where a hole did not come out as its mark.
-    Per process, cleared when full: a handful of raffles and outcomes fill it.
+    kept (_is_the_same_for_everybody), nor one where the holes did not all come out as
+    their marks. Per process, cleared when full: a handful of raffles and outcomes fill it.
     """
 
-    _marks = {}
     _KEPT = 64
 
     def __init__(self):
@@ -228,12 +231,10 @@ class _KeptPages:
     def clear(self):
         self._pages.clear()
 
-    @classmethod
-    def hole(cls, name):
+    @staticmethod
+    def hole(name):
         """The mark that stands for the value `name` in a render that is to be kept."""
-        if name not in cls._marks:
-            cls._marks[name] = f"vdlm-hole-{name}-{secrets.token_hex(8)}"
-        return cls._marks[name]
+        return f"vdlm-hole-{name}-{_HOLE_SECRET}"
 
     def response(self, request, key, template, context, values):
         """An HttpResponse of the page; `context()` is called only for a render, `values()` after it.
@@ -245,10 +246,8 @@ class _KeptPages:
         pieces = None if with_session else self._pages.get(key)
         keep = False
         if pieces is None:
-            rendered = render_to_string(template, context(), request)
-            names = {self.hole(name): name for name in self._marks}
-            pieces = re.split("(" + "|".join(re.escape(mark) for mark in names) + ")", rendered)
-            pieces = [names.get(piece, piece) if index % 2 else piece for index, piece in enumerate(pieces)]
+            # Split at the marks; with the name in a group, every second piece is a hole's name.
+            pieces = _HOLE.split(render_to_string(template, context(), request))
             keep = not with_session and _is_the_same_for_everybody(request)
         filled = values()  # after the check: asking for the CSRF token marks the request
         if keep and set(pieces[1::2]) == set(filled):
