@@ -94,15 +94,16 @@ def _winners(draws):
 @never_cache  # carries a CSRF token and the entrant's own input: never from a shared cache
 @require_http_methods(["GET", "POST"])
 def raffle_detail(request, slug):
-    # Read before the raffle: a page kept under this version never shows an older raffle.
-    version = content_version()
+    # Read before the raffle, and the same for the rest of the request (vdlm.page_cache): a page
+    # kept under this version never shows an older raffle.
+    content_version()
     raffle, is_draft = _public_raffle(request, slug, entering=request.method == "POST")
     now = timezone.now()
     state = _state(raffle, now)
     if request.method == "POST":
         return _enter(request, raffle, is_draft, state)
     if state == "open" and not is_draft:
-        return _open_raffle_page(request, raffle, version, now)
+        return _open_raffle_page(request, raffle, now)
     return _render_detail(request, raffle, is_draft, state, RaffleEntryForm() if state == "open" else None)
 
 
@@ -134,7 +135,7 @@ def _render_detail(request, raffle, is_draft, state, form, status=200, notice=""
     return render(request, "raffles/raffle_detail.html", context, status=status)
 
 
-def _open_raffle_page(request, raffle, version, now):
+def _open_raffle_page(request, raffle, now):
     """An open raffle's page with its empty entry form: what everybody opens when the QR code goes up.
 
     Rendered from the database and through crispy-forms, it took six times as long as an
@@ -143,18 +144,7 @@ def _open_raffle_page(request, raffle, version, now):
     is the same for every visitor until the raffle changes or the countdown's text does,
     so it is rendered once and kept with holes for those two (see _KeptPages).
     """
-    closes_in = timeuntil(raffle.closes_at, now)
-    key = (
-        "raffle",
-        version,
-        request.scheme,
-        request.get_host(),
-        request.path,
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-        raffle.pk,
-        closes_in,
-    )
+    key = ("raffle", raffle.pk, timeuntil(raffle.closes_at, now))
 
     def context():
         form = RaffleEntryForm()
@@ -239,9 +229,21 @@ class _KeptPages:
     def response(self, request, key, template, context, values):
         """An HttpResponse of the page; `context()` is called only for a render, `values()` after it.
 
+        `key` tells the page's own content apart; added to it here is what every page
+        depends on: the site's content version (any saved change, the site profile in
+        header and footer), the URL (links, canonical URL), the language and time zone.
         A visitor with a session (an organizer, say) may see more on the same page: their
         pages are rendered every time, and never kept.
         """
+        key = (
+            content_version(),
+            request.scheme,
+            request.get_host(),
+            request.path,
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            *key,
+        )
         with_session = settings.SESSION_COOKIE_NAME in request.COOKIES
         pieces = None if with_session else self._pages.get(key)
         keep = False
@@ -266,18 +268,11 @@ def _entered_page(request, raffle, email, created, resent=False):
     A whole page (base.html: navigation, footer, link previews) that is the same for
     every entrant but for the address, and on raffle night hundreds come a minute.
     Rendered once for each raffle and outcome, it is kept with a hole for the address,
-    under a key of everything else it shows: the raffle's fields, the site's content
-    version (the site profile in header and footer), the URL (links and canonical URL),
-    the language and time zone.
+    under a key of everything else it shows: the raffle's fields (read without a lock or
+    a version check: see _raffle_to_enter) and the outcome.
     """
     key = (
         "entered",
-        content_version(),
-        request.scheme,
-        request.get_host(),
-        request.path,
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
         raffle.pk,
         raffle.slug,
         raffle.title,
