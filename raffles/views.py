@@ -268,8 +268,7 @@ def _entered_page(request, raffle, email, created, resent=False):
     A whole page (base.html: navigation, footer, link previews) that is the same for
     every entrant but for the address, and on raffle night hundreds come a minute.
     Rendered once for each raffle and outcome, it is kept with a hole for the address,
-    under a key of everything else it shows: the raffle's fields (read without a lock or
-    a version check: see _raffle_to_enter) and the outcome.
+    under a key of everything else it shows: the raffle's fields and the outcome.
     """
     key = (
         "entered",
