@@ -89,6 +89,7 @@ class Run:
     note: str = ""
     queries: int | None = None
     noise: float = 0.0  # the machine's CPU share other processes took meanwhile
+    cpu: dict = dataclasses.field(default_factory=dict)  # CPU ms per request by part (the entries' client)
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -494,18 +495,21 @@ async def _send_all(port, requests, connections):
     return results
 
 
-def post_entries(port, count, connections, tag, csrf_secret):
+def post_entries(port, count, connections, tag, csrf_secret, server_pid=None):
     """POST `count` entries over `connections` connections; returns (Run, successes, status counts).
 
     One asyncio loop with raw sockets, every request built beforehand: the client takes
-    as little CPU as it can from the server it measures, on the same machine.
+    as little CPU as it can from the server it measures, on the same machine. With the
+    server's pid, the Run's `cpu` says where the CPU time of an entry went.
     """
     import asyncio
 
     requests = _entry_requests(port, count, tag, csrf_secret)
+    ticks_before = _cpu_ticks_by_process()
     began = time.perf_counter()
     results = asyncio.run(_send_all(port, requests, connections))
     elapsed = time.perf_counter() - began
+    ticks_after = _cpu_ticks_by_process()
     outcomes = {}
     for outcome, _ in results:
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
@@ -517,7 +521,33 @@ def post_entries(port, count, connections, tag, csrf_secret):
     path = f"/raffles/{_raffle_slug()}/"
     run = Run(name, path, len(results), successes / elapsed, statistics.median(latencies), p99, errors)
     print(f"  {name:<28} {run.rps:>9.0f} entries/s  p50 {run.p50:7.2f} ms  p99 {run.p99:7.2f} ms  {outcomes}")
+    if server_pid and results:
+        run.cpu = cpu_per_request(ticks_before, ticks_after, server_pid, len(results))
+        print("  CPU ms per entry: " + ", ".join(f"{part} {ms:.2f}" for part, ms in run.cpu.items()))
     return run, successes, outcomes
+
+
+def cpu_per_request(before, after, server_pid, requests):
+    """{"web workers": ms, "database": ms, "client": ms}: CPU time per request between two snapshots.
+
+    The client's share is also a gauge of the machine: the same work took it from 0.32 to
+    0.55 ms an entry within one afternoon on one virtual machine (docs/deploy.md).
+    """
+    children = {}
+    for pid, (parent, _ticks) in after.items():
+        children.setdefault(parent, []).append(pid)
+    workers, todo = set(), [server_pid]
+    while todo:
+        pid = todo.pop()
+        workers.add(pid)
+        todo += children.get(pid, [])
+    groups = {"web workers": workers, "database": _database_backends(), "client": {os.getpid()}}
+    per_tick = 1000 / os.sysconf("SC_CLK_TCK") / requests
+    return {
+        name: sum(after[pid][1] - before.get(pid, (0, 0))[1] for pid in pids if pid in after) * per_tick
+        for name, pids in groups.items()
+        if pids
+    }
 
 
 def stored_entries(tag):
@@ -876,7 +906,7 @@ def main(argv=None):
                         script=wrk_entry_script(f"{tag}w", csrf_secret))  # fmt: skip
         wrk_rows = stored_entries(f"{tag}w")
         fixed, successes, outcomes = post_entries(
-            server.port, args.posts, args.post_connections, f"{tag}f", csrf_secret
+            server.port, args.posts, args.post_connections, f"{tag}f", csrf_secret, server_pid=server.process.pid
         )
         fixed_rows = stored_entries(f"{tag}f")
         locked = server.log_count("database is locked")
@@ -963,6 +993,7 @@ runs and the entries below), and each new worker renders each page once more: se
 
 wrk stops counting while requests are still open, so its rows may exceed its requests;
 the fixed-count client's rows must equal its successful answers exactly. Outcomes: {outcomes}.
+CPU time per entry of the fixed-count run: {", ".join(f"{part} {ms:.2f} ms" for part, ms in fixed.cpu.items())}.
 The fixed-count entries came at {_ratio(fixed, constant)} of the constant view's rate on the same
 server; the issue's 500 entries a second were {500 / REFERENCE_CONSTANT_RPS:.0%} of the constant view
 on the machine it was written on ({REFERENCE_CONSTANT_RPS:,} req/s).

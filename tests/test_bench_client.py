@@ -5,6 +5,7 @@ a stored entry from a refusal. Five entries (under the rate limit the tests keep
 against the live test server; no timing here.
 """
 
+import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 
@@ -41,3 +42,18 @@ def test_every_entry_the_client_counts_as_a_success_is_a_stored_row(live_server)
     _, successes, outcomes = post_entries(port, 3, 2, tag, secrets.token_hex(16))
     assert successes == 0 and outcomes == {"200 without entry": 3}
     assert RaffleEntry.objects.filter(email__startswith=f"{tag}-").count() == 5
+
+
+def test_cpu_per_entry_counts_the_servers_whole_process_tree_and_the_client():
+    ticks_per_ms = os.sysconf("SC_CLK_TCK") / 1000
+    client = os.getpid()
+    # pid: (parent pid, CPU ticks): the server 10 with workers 11 and 12 (and 13, started by
+    # 12 during the run), an unrelated process 99.
+    before = {10: (1, 100), 11: (10, 50), 12: (10, 0), 99: (1, 5), client: (1, 1000)}
+    after = {10: (1, 110), 11: (10, 80), 12: (10, 20), 13: (12, 5), 99: (1, 500), client: (1, 1040)}
+
+    cpu = run.cpu_per_request(before, after, server_pid=10, requests=5)
+
+    assert cpu["web workers"] == pytest.approx((10 + 30 + 20 + 5) / ticks_per_ms / 5)
+    assert cpu["client"] == pytest.approx(40 / ticks_per_ms / 5)
+    assert cpu.get("database", 0) == 0  # no backend of the benchmark's database among these
