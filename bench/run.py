@@ -117,7 +117,11 @@ def parse_wrk(output):
 
 
 def _cpu_ticks_by_process():
-    """{pid: (parent pid, CPU ticks used so far)} of every process on the machine."""
+    """{pid: (parent pid, CPU ticks used so far, its ended children's)} of every process on the machine.
+
+    The ended children's ticks are those of the children it has waited for: gunicorn's
+    master waits for each worker it replaces, so a worker recycled during a run still counts.
+    """
     found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -127,7 +131,7 @@ def _cpu_ticks_by_process():
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue  # ended meanwhile
-        found[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        found[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14]))
     return found
 
 
@@ -152,14 +156,14 @@ def _database_backends():
 def _share_of_others(before, after, seconds):
     """The machine's CPU share that processes outside this benchmark used between two snapshots."""
     children = {}
-    for pid, (parent, _ticks) in after.items():
+    for pid, (parent, *_ticks) in after.items():
         children.setdefault(parent, []).append(pid)
     ours, todo = _database_backends(), [os.getpid()]
     while todo:
         pid = todo.pop()
         ours.add(pid)
         todo += children.get(pid, [])
-    ticks = sum(used - before.get(pid, (0, 0))[1] for pid, (_parent, used) in after.items() if pid not in ours)
+    ticks = sum(used - before.get(pid, (0, 0, 0))[1] for pid, (_, used, _) in after.items() if pid not in ours)
     return ticks / os.sysconf("SC_CLK_TCK") / (seconds * os.cpu_count())
 
 
@@ -534,7 +538,7 @@ def cpu_per_request(before, after, server_pid, requests):
     0.55 ms an entry within one afternoon on one virtual machine (docs/deploy.md).
     """
     children = {}
-    for pid, (parent, _ticks) in after.items():
+    for pid, (parent, *_ticks) in after.items():
         children.setdefault(parent, []).append(pid)
     workers, todo = set(), [server_pid]
     while todo:
@@ -543,11 +547,18 @@ def cpu_per_request(before, after, server_pid, requests):
         todo += children.get(pid, [])
     groups = {"web workers": workers, "database": _database_backends(), "client": {os.getpid()}}
     per_tick = 1000 / os.sysconf("SC_CLK_TCK") / requests
-    return {
-        name: sum(after[pid][1] - before.get(pid, (0, 0))[1] for pid in pids if pid in after) * per_tick
-        for name, pids in groups.items()
-        if pids
-    }
+
+    def used(pid):
+        return after[pid][1] - before.get(pid, (0, 0, 0))[1]
+
+    cpu = {name: sum(used(pid) for pid in pids if pid in after) * per_tick for name, pids in groups.items() if pids}
+    if server_pid in after and server_pid in before:
+        # Workers replaced during the run: the master's ended children's time grew by their
+        # whole lives; what they had used before the run is in the first snapshot.
+        gone = [pid for pid, (parent, *_ticks) in before.items() if parent == server_pid and pid not in after]
+        grown = after[server_pid][2] - before[server_pid][2]
+        cpu["web workers"] += max(0, grown - sum(before[pid][1] for pid in gone)) * per_tick
+    return cpu
 
 
 def stored_entries(tag):

@@ -47,13 +47,15 @@ def test_every_entry_the_client_counts_as_a_success_is_a_stored_row(live_server)
 def test_cpu_per_entry_counts_the_servers_whole_process_tree_and_the_client():
     ticks_per_ms = os.sysconf("SC_CLK_TCK") / 1000
     client = os.getpid()
-    # pid: (parent pid, CPU ticks): the server 10 with workers 11 and 12 (and 13, started by
-    # 12 during the run), an unrelated process 99.
-    before = {10: (1, 100), 11: (10, 50), 12: (10, 0), 99: (1, 5), client: (1, 1000)}
-    after = {10: (1, 110), 11: (10, 80), 12: (10, 20), 13: (12, 5), 99: (1, 500), client: (1, 1040)}
+    # pid: (parent pid, CPU ticks, its ended children's ticks): the server 10 with workers 11
+    # and 12 (and 13, started by 12 during the run), an unrelated process 99; worker 14 was
+    # replaced during the run, and 10 waited for it: 7 ticks of it after the first snapshot.
+    before = {10: (1, 100, 0), 11: (10, 50, 0), 12: (10, 0, 0), 14: (10, 33, 0), 99: (1, 5, 0), client: (1, 1000, 0)}
+    after = {10: (1, 110, 40), 11: (10, 80, 0), 12: (10, 20, 0), 13: (12, 5, 0), 99: (1, 500, 9), client: (1, 1040, 0)}
 
     cpu = run.cpu_per_request(before, after, server_pid=10, requests=5)
 
-    assert cpu["web workers"] == pytest.approx((10 + 30 + 20 + 5) / ticks_per_ms / 5)
+    # The master's ended children grew by all of 14's 40 ticks, 33 of them used before the run.
+    assert cpu["web workers"] == pytest.approx((10 + 30 + 20 + 5 + 7) / ticks_per_ms / 5)
     assert cpu["client"] == pytest.approx(40 / ticks_per_ms / 5)
     assert cpu.get("database", 0) == 0  # no backend of the benchmark's database among these
