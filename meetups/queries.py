@@ -279,15 +279,16 @@ _ORGANIZERS = CompiledQuery(
 )
 
 
-_TALK_COLUMNS = ("pk", "kind", "title", "subtitle", "slug", "abstract", "slides_file", "slides_url", "video_url")
-_SPEAKER_COLUMNS = (
+# The columns TalkEntry, SpeakerRow and SourceRow are made from (the talk pages add to them).
+TALK_COLUMNS = ("pk", "kind", "title", "subtitle", "slug", "abstract", "slides_file", "slides_url", "video_url")
+SPEAKER_COLUMNS = (
     "talk_speakers__pk",
     "talk_speakers__person",
     "talk_speakers__affiliation",
     "talk_speakers__person__name",
     "talk_speakers__person__slug",
 )
-_SOURCE_COLUMNS = ("sources__pk", "sources__title", "sources__url")
+SOURCE_COLUMNS = ("sources__pk", "sources__title", "sources__url")
 
 
 def edition_talks(edition):
@@ -316,7 +317,7 @@ def edition_talks(edition):
 _TALKS = CompiledQuery(
     lambda edition_id: Talk.objects.filter(edition=edition_id)
     .order_by("pk", "talk_speakers__position", "talk_speakers__pk", "sources__position", "sources__pk")
-    .values_list(*_TALK_COLUMNS, *_SPEAKER_COLUMNS, *_SOURCE_COLUMNS),
+    .values_list(*TALK_COLUMNS, *SPEAKER_COLUMNS, *SOURCE_COLUMNS),
     int,
 )
 

@@ -13,7 +13,16 @@ query shape for visitors and organizers.
 """
 
 from meetups.models import Edition
-from meetups.queries import EditionLink, PersonLink, SourceRow, SpeakerRow, TalkEntry
+from meetups.queries import (
+    SOURCE_COLUMNS,
+    SPEAKER_COLUMNS,
+    TALK_COLUMNS,
+    EditionLink,
+    PersonLink,
+    SourceRow,
+    SpeakerRow,
+    TalkEntry,
+)
 from sponsors.models import Organisation, Sponsorship
 from vdlm.compiled_query import CompiledQuery, Instances
 
@@ -56,16 +65,8 @@ class SpeakerLink(PersonLink):
         return _PHOTO_FIELD.attr_class(self, _PHOTO_FIELD, self.photo_name)
 
 
-_TALK_COLUMNS = ("pk", "kind", "title", "subtitle", "slug", "abstract", "slides_file", "slides_url", "video_url")
-_SPEAKER_COLUMNS = (
-    "talk_speakers__pk",
-    "talk_speakers__person",
-    "talk_speakers__affiliation",
-    "talk_speakers__person__name",
-    "talk_speakers__person__slug",
-    "talk_speakers__person__photo",
-)
-_SOURCE_COLUMNS = ("sources__pk", "sources__title", "sources__url")
+# The speakers' photo too: the talk and speaker pages show it.
+_SPEAKER_COLUMNS_WITH_PHOTO = (*SPEAKER_COLUMNS, "talk_speakers__person__photo")
 # Whole instances (every concrete field: none deferred, to be queried later).
 _TALK_EDITION = Instances(Edition, "venue", through="edition")
 
@@ -95,14 +96,14 @@ def talk_by_slug(slug):
     rows = _TALK(slug)
     if not rows:
         return None
-    talk_values, edition_values = rows[0][: len(_TALK_COLUMNS)], rows[0][len(_TALK_COLUMNS) :]
+    talk_values, edition_values = rows[0][: len(TALK_COLUMNS)], rows[0][len(TALK_COLUMNS) :]
     return TalkRow(*talk_values, _TALK_EDITION.load(edition_values))
 
 
 _TALK = CompiledQuery(
     lambda slug: Talk.objects.filter(slug=slug)
     .order_by()
-    .values_list(*_TALK_COLUMNS, *_TALK_EDITION.columns),
+    .values_list(*TALK_COLUMNS, *_TALK_EDITION.columns),
     str,
 )
 
@@ -118,7 +119,7 @@ _SIBLINGS = CompiledQuery(
     lambda edition_id, talk_id: Talk.objects.filter(edition=edition_id)
     .exclude(pk=talk_id)
     .order_by("title")
-    .values_list(*_TALK_COLUMNS),
+    .values_list(*TALK_COLUMNS),
     int,
     int,
 )
@@ -147,7 +148,7 @@ def add_speakers_and_sources(edition, talks):
 _SPEAKERS_AND_SOURCES = CompiledQuery(
     lambda edition_id: Talk.objects.filter(edition=edition_id)
     .order_by("pk", "talk_speakers__position", "talk_speakers__pk", "sources__position", "sources__pk")
-    .values_list("pk", *_SPEAKER_COLUMNS, *_SOURCE_COLUMNS),
+    .values_list("pk", *_SPEAKER_COLUMNS_WITH_PHOTO, *SOURCE_COLUMNS),
     int,
 )
 
@@ -195,7 +196,7 @@ def person_talks(person):
     editions = {}
     speakers = _SpeakerReader()
     for edition_id, code, start_date, published, *values in _PERSON_TALKS(person.pk):
-        talk_values, speaker_values = values[: len(_TALK_COLUMNS)], values[len(_TALK_COLUMNS) :]
+        talk_values, speaker_values = values[: len(TALK_COLUMNS)], values[len(TALK_COLUMNS) :]
         talk = talks.get(talk_values[0])
         if talk is None:
             edition = editions.get(edition_id)
@@ -210,8 +211,8 @@ _PERSON_TALKS = CompiledQuery(
     # Through a subquery: filtering on talk_speakers itself would leave only the person's row in the join.
     lambda person_id: Talk.objects.filter(pk__in=TalkSpeaker.objects.filter(person=person_id).values("talk"))
     .order_by("-edition__start_date", "-edition__pk", "title", "pk", "talk_speakers__position", "talk_speakers__pk")
-    .values_list("edition", "edition__code", "edition__start_date", "edition__published", *_TALK_COLUMNS,
-                 *_SPEAKER_COLUMNS),
+    .values_list("edition", "edition__code", "edition__start_date", "edition__published", *TALK_COLUMNS,
+                 *_SPEAKER_COLUMNS_WITH_PHOTO),
     int,
 )
 
