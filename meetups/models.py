@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from vdlm.links import path_to
 from vdlm.page_cache import content_version
-from vdlm.uploads import UploadImageField
+from vdlm.uploads import RandomFileName, UploadImageField
 from vdlm.validators import validate_image_upload, validate_pdf_upload
 
 
@@ -182,7 +182,7 @@ class Edition(models.Model):
     photos_url = models.URLField("photos", blank=True)
     intro_slides = models.FileField(
         "intro slides (PDF)",
-        upload_to="slides/editions/",
+        upload_to=RandomFileName("slides/editions", "pdf"),
         blank=True,
         validators=[validate_pdf_upload],
     )
@@ -197,6 +197,9 @@ class Edition(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-pk"]
+        # Publishing puts an edition (and what hangs on it) in front of every visitor: a
+        # permission of its own, not implied by being allowed to edit drafts (issue #17).
+        permissions = [("publish_edition", "Can publish and unpublish editions")]
         constraints = [
             models.UniqueConstraint(Lower("code"), name="edition_code_unique_ci"),
             models.UniqueConstraint(

@@ -115,6 +115,12 @@ class Raffle(models.Model):
 
     class Meta:
         ordering = ["-closes_at", "title"]
+        # Beyond add/change/delete/view: drawing commits a result and mails the winners, and an
+        # export holds every entrant's address, so each is granted on its own (issue #17).
+        permissions = [
+            ("draw_raffle", "Can draw (and re-draw) the winners of a raffle"),
+            ("export_entries", "Can export raffle entries with their email addresses"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")),
@@ -206,11 +212,18 @@ class RaffleEntry(CompiledInsertMixin, models.Model):
         "email Message-ID", max_length=998, blank=True, help_text="For answers imported from email."
     )
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the confirmation link was last mailed: a repeated entry resends it at most this often.",
+    )
 
     class Meta:
         ordering = ["raffle", "submitted_at", "pk"]
         verbose_name = "raffle entry"
         verbose_name_plural = "raffle entries"
+        permissions = [("erase_entrant", "Can erase a person's entries in all raffles (data-subject request)")]
         constraints = [
             models.UniqueConstraint(
                 "raffle",

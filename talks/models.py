@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from vdlm.links import path_to
-from vdlm.uploads import UploadImageField
+from vdlm.uploads import RandomFileName, UploadImageField
 from vdlm.validators import validate_image_upload, validate_pdf_upload
 
 
@@ -80,7 +80,7 @@ class Talk(models.Model):
     speakers = models.ManyToManyField(Person, through="TalkSpeaker", related_name="talks")
     slides_file = models.FileField(
         "slides (PDF)",
-        upload_to="slides/talks/",
+        upload_to=RandomFileName("slides/talks", "pdf"),
         blank=True,
         validators=[FileExtensionValidator(["pdf"]), validate_pdf_upload],
     )

@@ -9,6 +9,7 @@ name ("passport-scan-anna.jpg") nor a guessable path is published. The storage
 is whatever STORAGES["default"] says: a folder on one server, S3 for several.
 """
 
+import posixpath
 import secrets
 import warnings
 from io import BytesIO
@@ -17,6 +18,7 @@ from django import forms
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
+from django.utils.deconstruct import deconstructible
 from PIL import Image, ImageOps
 
 from .validators import ALLOWED_IMAGE_FORMATS, validate_image_upload
@@ -29,6 +31,25 @@ WEBP_QUALITY = 88
 def random_name(extension):
     """An unguessable file name: 128 random bits."""
     return f"{secrets.token_hex(16)}.{extension}"
+
+
+@deconstructible
+class RandomFileName:
+    """upload_to for uploads stored as they are (PDF slides): `folder/<128 random bits>.<extension>`.
+
+    Like images, a PDF is never published under the uploader's own file name
+    ("draft-confidential-v3.pdf") or under a name anybody could guess.
+    """
+
+    def __init__(self, folder, extension):
+        self.folder = folder
+        self.extension = extension
+
+    def __call__(self, instance, filename):
+        return posixpath.join(self.folder, random_name(self.extension))
+
+    def __eq__(self, other):
+        return isinstance(other, RandomFileName) and (self.folder, self.extension) == (other.folder, other.extension)
 
 
 def _target_mode(image, image_format):

@@ -2,8 +2,8 @@
 
 Django's ImageField alone accepts a tiny PNG that declares 100 megapixels
 (Pillow only warns), so images are checked for format, byte size and pixel
-count before they are stored. PDFs are checked by their magic bytes, not by
-their name. What passes is then re-encoded without its metadata and stored
+count before they are stored. PDFs are checked by their structure (pypdf must
+read their pages), not by their name. What passes is then re-encoded without its metadata and stored
 under a random name (vdlm/uploads.py).
 """
 
@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
 
 # Pillow's format names. No GIF: animations would lose all but their first frame when
 # re-encoded, and a logo or photo is better served as PNG or WebP anyway.
@@ -103,7 +104,7 @@ class PdfUploadValidator:
         finally:
             if position is not None:
                 file.seek(position)
-        if b"%PDF-" not in head:
+        if b"%PDF-" not in head or not _opens_as_pdf(file):
             raise ValidationError(
                 "This file is not a PDF. Please upload the slides as a PDF, or give a link instead.",
                 code="not_pdf",
@@ -111,6 +112,26 @@ class PdfUploadValidator:
 
     def __eq__(self, other):
         return isinstance(other, PdfUploadValidator)
+
+
+def _opens_as_pdf(file):
+    """True when pypdf can read the file's structure and finds at least one page.
+
+    The magic bytes alone let "%PDF-" followed by an HTML page through: a browser
+    shown that file could run its script. A parser reading hostile input may fail in
+    many ways, so any error it raises means "not a PDF we publish".
+    """
+    position = file.tell() if hasattr(file, "tell") else None
+    try:
+        file.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return len(PdfReader(file).pages) > 0
+    except Exception:  # noqa: BLE001 - see the docstring
+        return False
+    finally:
+        if position is not None:
+            file.seek(position)
 
 
 validate_image_upload = ImageUploadValidator()
