@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from .forms import AdminLoginForm
 from .health import healthz
 from .sitemaps import SITEMAPS
 from .views import bench_constant, robots_txt
@@ -10,6 +11,8 @@ from .views import bench_constant, robots_txt
 admin.site.site_header = "Vienna Deep Learning Meetup – organizers"
 admin.site.site_title = "VDLM admin"
 admin.site.index_title = "Meetups, talks, sponsors and raffles"
+# Refuses over-long user names before they reach authentication (vdlm/forms.py says why).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -90,3 +90,28 @@ def test_a_successful_login_forgets_earlier_typos(organizer):
     for _ in range(4):
         assert _login(client, "anna", "typo").status_code == 200
     assert _login(client, "anna", "a-long-test-password").status_code == 302
+
+
+@pytest.mark.parametrize("length", [256, 10_000])
+def test_an_over_long_user_name_is_a_failed_login_that_never_reaches_authentication(organizer, length):
+    from axes.models import AccessAttempt
+
+    # django-axes records a failed login's user name in a varchar(255): on PostgreSQL a longer
+    # one was a DataError (a 500). No account has such a name, so it is refused before that.
+    name = "a" * length
+    response = _login(Client(REMOTE_ADDR="203.0.113.7"), name, "wrong-password-guess")
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.content.decode()
+    assert not AccessAttempt.objects.filter(username=name).exists()
+    assert not AccessAttempt.objects.exists()
+
+
+def test_the_longest_possible_user_name_still_counts_as_a_login_attempt(organizer):
+    from axes.models import AccessAttempt
+
+    # The limit is the user name column's own (150): a name that long is authenticated, and counted.
+    name = "a" * 150
+    response = _login(Client(REMOTE_ADDR="203.0.113.7"), name, "wrong-password-guess")
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.content.decode()
+    assert AccessAttempt.objects.filter(username=name).count() == 1
