@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.html import escape
 
+from meetups.models import Edition
 from meetups.queries import can_preview
 
 from .queries import load_deck
@@ -11,7 +12,7 @@ from .slides import build_slides
 
 
 def deck(request, code):
-    data = load_deck(code, include_drafts=can_preview(request.user), absolute_url=request.build_absolute_uri)
+    data = load_deck(code, include_drafts=can_preview(request.user, Edition), absolute_url=request.build_absolute_uri)
     if data is None:
         raise Http404("No edition with this code.")
     slides = build_slides(data)

@@ -165,6 +165,13 @@ class EditionAdmin(admin.ModelAdmin):
         ("Links", {"fields": ["meetup_url", "video_url", "photos_url", ("intro_slides", "intro_slides_url")]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The "published" box is the publish action by another door: same permission.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append("published")
+        return readonly
+
     def get_queryset(self, request):
         hosts = Sponsorship.objects.filter(role=Sponsorship.Role.HOST).select_related("organisation")
         return (
@@ -188,7 +195,14 @@ class EditionAdmin(admin.ModelAdmin):
     def talk_count(self, edition):
         return edition.num_talks
 
-    @admin.action(description="Clone as next edition (agenda skeleton and organizers, unpublished)")
+    def has_publish_permission(self, request):
+        """The custom permission of Edition.Meta.permissions, for the publish and unpublish actions."""
+        return request.user.has_perm("meetups.publish_edition")
+
+    # A clone is a new edition (with agenda items): the permission to add editions.
+    @admin.action(
+        description="Clone as next edition (agenda skeleton and organizers, unpublished)", permissions=["add"]
+    )
     def clone_as_next_edition(self, request, queryset):
         for edition in queryset:
             clone = services.clone_as_next_edition(edition)
@@ -204,7 +218,7 @@ class EditionAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description="Publish selected editions")
+    @admin.action(description="Publish selected editions", permissions=["publish"])
     def publish(self, request, queryset):
         published, refused = services.set_published(queryset, True)
         if published:
@@ -212,7 +226,7 @@ class EditionAdmin(admin.ModelAdmin):
         for edition, reason in refused:
             self.message_user(request, f"#{edition.code} was not published: {reason}", messages.ERROR)
 
-    @admin.action(description="Unpublish selected editions (back to draft)")
+    @admin.action(description="Unpublish selected editions (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         unpublished, _ = services.set_published(queryset, False)
         self.message_user(request, f"Unpublished {len(unpublished)} edition(s).", messages.SUCCESS)

@@ -429,7 +429,7 @@ def edition_detail(request, code):
     # Ten queries whatever the data size (meetups/queries.py): the edition, its two neighbours
     # and one query for each relation the page shows.
     edition = edition_by_code(code)
-    if edition is None or not (edition.published or can_preview(request.user)):
+    if edition is None or not (edition.published or can_preview(request.user, Edition)):
         raise Http404("No edition with this code.")
 
     previous, following = edition_neighbours(edition)

@@ -96,15 +96,22 @@ class RaffleAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description="Draw the winner(s) of the selected closed raffles")
+    # Custom permissions (Raffle.Meta.permissions): Django looks for has_<name>_permission().
+    def has_draw_permission(self, request):
+        return request.user.has_perm("raffles.draw_raffle")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("raffles.export_entries")
+
+    @admin.action(description="Draw the winner(s) of the selected closed raffles", permissions=["draw"])
     def draw_winners(self, request, queryset):
         self._draw(request, queryset, redraw=False)
 
-    @admin.action(description="Re-draw one winner (unclaimed prize; keeps the earlier draw)")
+    @admin.action(description="Re-draw one winner (unclaimed prize; keeps the earlier draw)", permissions=["draw"])
     def redraw_winner(self, request, queryset):
         self._draw(request, queryset, redraw=True)
 
-    @admin.action(description="Export the entries of the selected raffles as CSV")
+    @admin.action(description="Export the entries of the selected raffles as CSV", permissions=["export"])
     def export_entries_csv(self, request, queryset):
         return entries_csv(RaffleEntry.objects.filter(raffle__in=queryset))
 
@@ -202,11 +209,19 @@ class RaffleEntryAdmin(admin.ModelAdmin):
     def confirmed(self, entry):
         return entry.is_confirmed
 
-    @admin.action(description="Export the selected entries as CSV")
+    def has_export_permission(self, request):
+        return request.user.has_perm("raffles.export_entries")
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("raffles.erase_entrant")
+
+    @admin.action(description="Export the selected entries as CSV", permissions=["export"])
     def export_csv(self, request, queryset):
         return entries_csv(queryset)
 
-    @admin.action(description="Erase these people's entries in ALL raffles (data-subject request)")
+    @admin.action(
+        description="Erase these people's entries in ALL raffles (data-subject request)", permissions=["erase"]
+    )
     def erase_people(self, request, queryset):
         emails = {entry.email.lower() for entry in queryset if not entry.anonymised_at}
         erased = sum(services.erase_person(email) for email in emails)

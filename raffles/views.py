@@ -49,7 +49,7 @@ def _public_raffle(request, slug, entering=False):
     else:
         raffle = get_object_or_404(Raffle.objects.select_related("prize_donor", "edition"), slug=slug)
     is_draft = raffle.status == Raffle.Status.DRAFT
-    if is_draft and not can_preview(request.user):
+    if is_draft and not can_preview(request.user, Raffle):
         raise Http404("No raffle here.")
     return raffle, is_draft
 

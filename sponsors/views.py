@@ -61,7 +61,7 @@ def job_detail(request, slug):
         ),
         slug=slug,
     )
-    preview = can_preview(request.user)
+    preview = can_preview(request.user, JobAd)
     if not job_ad.published and not preview:
         raise Http404("No job ad here.")
     if job_ad.expires_on is not None and job_ad.expires_on < timezone.localdate():

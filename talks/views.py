@@ -11,7 +11,7 @@ from meetups.structured_data import talk_event
 from sponsors.models import Sponsorship
 
 from .forms import SpeakerSearchForm, TalkFilterForm
-from .models import Person, TalkSpeaker
+from .models import Person, Talk, TalkSpeaker
 from .queries import (
     add_speakers_and_sources,
     edition_sponsorships,
@@ -60,7 +60,7 @@ def talk_detail(request, slug):
     # Five queries (talks/queries.py): the talk with its edition, the other talks of the edition,
     # the speakers and sources of them all, and the sponsors and agenda for the schema.org data.
     talk = talk_by_slug(slug)
-    if talk is None or not (talk.edition.published or can_preview(request.user)):
+    if talk is None or not (talk.edition.published or can_preview(request.user, Talk)):
         raise Http404("No talk here.")
     edition = talk.edition
     siblings = sibling_talks(talk)
@@ -117,7 +117,7 @@ def speaker_detail(request, slug):
     talks = person_talks(person)
     organized = organized_editions(person)
     is_public = any(talk.edition.published for talk in talks) or any(edition.published for edition in organized)
-    preview = can_preview(request.user)
+    preview = can_preview(request.user, Person)
     # People appear publicly through a published talk or edition; others have no page yet.
     if not (is_public or preview):
         raise Http404("No speaker here.")

@@ -2,6 +2,7 @@
 (backup_db, restore_db)."""
 
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.core.signals import setting_changed
 
 
@@ -28,3 +29,9 @@ class VdlmConfig(AppConfig):
         _apply_pixel_limit()
         # Tests that change the limit change Pillow's with it.
         setting_changed.connect(_apply_pixel_limit, dispatch_uid="vdlm.pixel_limit")
+
+
+class VdlmAdminConfig(AdminConfig):
+    """Replaces django.contrib.admin in INSTALLED_APPS, as Django's docs show, to install vdlm.admin_site."""
+
+    default_site = "vdlm.admin_site.VdlmAdminSite"

@@ -5,7 +5,7 @@ from django.urls import resolve, reverse
 
 from decks.models import DeckSettings, DeckSlide
 from tests.decks.helpers import png_upload, read_deck
-from tests.factories import EditionFactory, UserFactory
+from tests.factories import EditionFactory, SuperUserFactory, UserFactory
 from tests.html_helpers import canonical, links, meta, resource_urls, text
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_a_draft_deck_is_for_organizers_only(client, meetup_32):
     client.force_login(UserFactory())
     assert client.get("/meetups/32/deck/").status_code == 404
 
-    client.force_login(UserFactory(username="organizer", is_staff=True))
+    client.force_login(SuperUserFactory(username="organizer"))
     response = client.get("/meetups/32/deck/")
     assert response.status_code == 200
     assert "Draft: only organizers can see this deck." in text(response)
@@ -85,7 +85,7 @@ def test_links_on_slides_open_in_a_new_tab_so_the_deck_stays_open(client, meetup
 
 def test_organizers_find_the_deck_from_the_edition_page(client, meetup_32):
     assert "/meetups/32/deck/" not in links(client.get("/meetups/32/"))
-    client.force_login(UserFactory(username="organizer", is_staff=True))
+    client.force_login(SuperUserFactory(username="organizer"))
     response = client.get("/meetups/32/")
     assert "/meetups/32/deck/" in links(response)
     assert "Present the deck" in text(response)
