@@ -14,6 +14,9 @@ admin.site.index_title = "Meetups, talks, sponsors and raffles"
 # Refuses over-long user names before they reach authentication (vdlm/forms.py says why).
 admin.site.login_form = AdminLoginForm
 
+# The site's own 400 page, which also works when the request body cannot be read (vdlm/views.py).
+handler400 = "vdlm.views.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Before meetups.urls, so the deck never depends on how meetups matches its paths.

@@ -1,6 +1,7 @@
-"""Site-wide views that belong to no app: robots.txt, and the benchmark's constant page."""
+"""Site-wide views that belong to no app: robots.txt, the 400 page, and the benchmark's constant page."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -27,3 +28,16 @@ def bench_constant(request):
     middleware, the WSGI server and the loopback network cost with no work at all.
     """
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
+def bad_request(request, exception):
+    """The site's 400 page (handler400): a body, a Host header or a form Django could not accept.
+
+    Django's own handler is wrapped in requires_csrf_token, whose check reads
+    request.POST again: for a body that could not be decoded (a form sent as
+    UTF-16, say) that raised a second time, inside the error handler, and the
+    visitor got a 500. This page has no form and needs no token. It is rendered
+    without the request, which may be the very thing that is broken (a Host
+    header not in ALLOWED_HOSTS), and says nothing of the exception.
+    """
+    return HttpResponseBadRequest(loader.render_to_string("400.html"))
