@@ -13,6 +13,9 @@ from vdlm.settings import *  # noqa: F403
 # Thousands of entries come from one address, 127.0.0.1: the per-IP rate limit would
 # rightly stop them after ten. Off here, and only here.
 RATELIMIT_ENABLE = False
+# The wrk script replays one signed render time for every entry (it cannot sign one per
+# request): the replay guard would drop all but the first few.
+SPAM_FORM_MAX_USES = 0
 # Every entry asks for a confirmation mail; the benchmark measures the site, not an SMTP relay.
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 # Routes /bench/constant/, the reference every page is compared with (vdlm/urls.py).

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
-from django.db.models import Max, Value
+from django.db.models import Max, Q, Value
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -112,6 +112,7 @@ def submit_entry(raffle, *, email, answer, name="", news_opt_in=False, base_url=
                 submitted_at=now,
                 consented_at=now,
                 confirmed_at=None if raffle.requires_confirmation else now,
+                confirmation_sent_at=now if raffle.requires_confirmation else None,
             )
             entry.save(force_insert=True)
             if raffle.requires_confirmation:
@@ -198,6 +199,29 @@ def confirmation_url(entry, base_url=""):
     return base_url.rstrip("/") + path
 
 
+def resend_confirmation_email(entry, base_url="", now=None):
+    """Mail the link again to an entrant who entered again unconfirmed; True if it was sent.
+
+    At most once per RAFFLE_CONFIRMATION_RESEND_SECONDS for an entry (one address in
+    one raffle): whoever types a stranger's address again and again must not flood
+    their inbox. The check and the mark are one UPDATE, so two workers never both send.
+    """
+    if entry.is_confirmed:
+        return False
+    now = now or timezone.now()
+    since = now - datetime.timedelta(seconds=settings.RAFFLE_CONFIRMATION_RESEND_SECONDS)
+    due = Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=since)
+    if not RaffleEntry.objects.filter(due, pk=entry.pk, confirmed_at__isnull=True).update(confirmation_sent_at=now):
+        return False
+    send_confirmation_email(entry, base_url)
+    return True
+
+
+def mail_subject(text):
+    """A subject line from organizers' text: one line, whatever the text holds (no BadHeaderError)."""
+    return " ".join(text.split())
+
+
 def send_confirmation_email(entry, base_url=""):
     """Email the confirmation link and the public entry id."""
     context = {
@@ -208,7 +232,7 @@ def send_confirmation_email(entry, base_url=""):
         "raffle_url": base_url.rstrip("/") + entry.raffle.get_absolute_url(),
     }
     send_mail(
-        subject=f"Please confirm your entry: {entry.raffle.title}",
+        subject=mail_subject(f"Please confirm your entry: {entry.raffle.title}"),
         message=render_to_string("raffles/email/confirm.txt", context),
         from_email=None,
         recipient_list=[entry.email],
@@ -408,7 +432,7 @@ def notify_winners(draw_record):
         if entry.anonymised_at:
             continue
         send_mail(
-            subject=f"You won: {draw_record.raffle.prize} – {draw_record.raffle.title}",
+            subject=mail_subject(f"You won: {draw_record.raffle.prize} – {draw_record.raffle.title}"),
             message=render_to_string(
                 "raffles/email/winner.txt",
                 {"entry": entry, "draw": draw_record, "contact_email": SiteProfile.cached().contact_email},

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from meetups.queries import can_preview
+from vdlm.middleware import client_ip
 from vdlm.page_cache import content_version
 from vdlm.spam import rendered_at_token
 
@@ -166,9 +167,7 @@ def _open_raffle_page(request, raffle, now):
 def _enter(request, raffle, is_draft, state):
     """Handle a submitted entry form; every outcome keeps what the person typed."""
     form = RaffleEntryForm(request.POST)
-    if is_ratelimited(
-        request, group="raffles.enter", key="ip", rate=settings.RAFFLE_ENTRY_RATE, method="POST", increment=True
-    ):
+    if _entry_limited(request, "ip", settings.RAFFLE_ENTRY_IP_RATE):
         notice = "Too many entries from your network in the last minutes. Please wait a few minutes and send again."
         return _render_detail(request, raffle, is_draft, state, form, status=429, notice=notice)
     if state != "open":
@@ -178,6 +177,15 @@ def _enter(request, raffle, is_draft, state):
     if not form.is_valid():
         return _render_detail(request, raffle, is_draft, state, form, status=400)
     data = form.cleaned_data
+    address = data["email"].lower()
+    if _entry_limited(request, f"email:{address}", settings.RAFFLE_ENTRY_EMAIL_RATE) or _entry_limited(
+        request, f"ip-email:{address}", settings.RAFFLE_ENTRY_IP_EMAIL_RATE, per_ip=True
+    ):
+        notice = (
+            "This email address was sent too often in the last minutes. If you entered already, the "
+            "confirmation email is on its way; otherwise please wait a few minutes and send again."
+        )
+        return _render_detail(request, raffle, is_draft, state, form, status=429, notice=notice)
     if form.looks_automated():
         # Look successful, store nothing: a bot learns nothing from the answer.
         return _entered_page(request, raffle, data["email"], created=True)
@@ -192,10 +200,26 @@ def _enter(request, raffle, is_draft, state):
         )
     except services.RaffleClosedError as error:
         return _render_detail(request, raffle, is_draft, _state(raffle, timezone.now()), None, 403, str(error))
-    resent = not result.created and raffle.requires_confirmation and not result.entry.is_confirmed
-    if resent:
-        services.send_confirmation_email(result.entry, request.build_absolute_uri("/"))
+    resent = (
+        not result.created
+        and raffle.requires_confirmation
+        and services.resend_confirmation_email(result.entry, request.build_absolute_uri("/"))
+    )
     return _entered_page(request, result.entry.raffle, data["email"], created=result.created, resent=resent)
+
+
+def _entry_limited(request, key, rate, per_ip=False):
+    """Count this entry against one of the raffle's rate limits; True once `rate` is exceeded.
+
+    `key` is "ip" (the client's network) or a text of our own; per_ip adds the network to it.
+    """
+    value = key if not per_ip else f"{key}|{client_ip(request)}"
+
+    def key_function(_group, _request):  # django-ratelimit's signature of a key callable
+        return value
+
+    key_or_function = "ip" if key == "ip" else key_function
+    return is_ratelimited(request, group="raffles.enter", key=key_or_function, rate=rate, method="POST", increment=True)
 
 
 # Where a kept page's holes are: random per process, so that no text on a page can be taken for one.

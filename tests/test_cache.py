@@ -30,6 +30,19 @@ def test_incr_counts_and_keeps_the_window(counter_cache):
 
 
 @pytest.mark.django_db
+def test_a_thousand_increments_keep_the_ten_minute_window(counter_cache):
+    """The outside test's case: RAFFLE_ENTRY_RATE=1000/10m refused 105 of 1,000 entries, the window shrank."""
+    start = datetime.datetime.now(tz=datetime.UTC)
+    counter_cache.add("window-1000", 0, 600)
+    for count in range(1, 1001):
+        assert counter_cache.incr("window-1000") == count
+    with time_machine.travel(start + datetime.timedelta(seconds=598)):
+        assert counter_cache.get("window-1000") == 1000
+    with time_machine.travel(start + datetime.timedelta(seconds=602)):
+        assert counter_cache.get("window-1000") is None
+
+
+@pytest.mark.django_db
 def test_incr_of_an_expired_counter_starts_over(counter_cache):
     counter_cache.add("window", 1, 60)
     with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=61)):

@@ -36,7 +36,10 @@ class AtomicDatabaseCache(DatabaseCache):
             if value is None or remaining <= 0:
                 raise ValueError(f"Key '{key}' not found")
             new_value = value + delta
-            self.set(key, new_value, timeout=max(1, int(remaining)), version=version)
+            # set() stores now + timeout, cut to whole seconds: the row's expiry (already
+            # whole) plus half a second gives it back exactly. A timeout of int(remaining)
+            # lost up to a second per increment, so a busy window closed minutes early.
+            self.set(key, new_value, timeout=remaining + 0.5, version=version)
         return new_value
 
     @staticmethod

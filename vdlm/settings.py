@@ -327,8 +327,15 @@ RAFFLE_CONFIRMATION_MAX_AGE = env.int("RAFFLE_CONFIRMATION_MAX_AGE", default=7 *
 # the winners' after the claim period.
 RAFFLE_RETENTION_DAYS = env.int("RAFFLE_RETENTION_DAYS", default=30)
 RAFFLE_CLAIM_DAYS = env.int("RAFFLE_CLAIM_DAYS", default=90)
-# Web entries per client IP address and 10 minutes.
-RAFFLE_ENTRY_RATE = env.str("RAFFLE_ENTRY_RATE", default="10/10m")
+# Web entries are limited per email address (any network), per address from one network
+# (repeats), and per network only as a burst guard: on the evening everybody in the room
+# shares the venue's one Wi-Fi address, and 150 of them must get in within 10 minutes.
+RAFFLE_ENTRY_EMAIL_RATE = env.str("RAFFLE_ENTRY_EMAIL_RATE", default="10/10m")
+RAFFLE_ENTRY_IP_EMAIL_RATE = env.str("RAFFLE_ENTRY_IP_EMAIL_RATE", default="5/10m")
+RAFFLE_ENTRY_IP_RATE = env.str("RAFFLE_ENTRY_IP_RATE", default="300/10m")
+# A repeated entry of an unconfirmed address mails the link again at most this often (seconds):
+# anybody can type a stranger's address, and must not be able to flood their inbox.
+RAFFLE_CONFIRMATION_RESEND_SECONDS = env.int("RAFFLE_CONFIRMATION_RESEND_SECONDS", default=600)
 
 # --- Call for contributions ---------------------------------------------------
 # Proposals sent per client IP address and 10 minutes; previews (button and live) apart.
@@ -344,6 +351,11 @@ CONTRIBUTION_NOTIFY_EMAILS = env.list("CONTRIBUTION_NOTIFY_EMAILS", default=[])
 # --- Forms ----------------------------------------------------------------
 # A public form sent back faster than this was not filled in by a person (vdlm/spam.py).
 SPAM_MIN_FILL_SECONDS = env.int("SPAM_MIN_FILL_SECONDS", default=3)
+# A form shown longer ago than this (seconds) is refused with a message and a fresh form
+# (what was typed stays); one shown form sent more often than SPAM_FORM_MAX_USES times is
+# a script replaying it (0: no limit, for the benchmark's replayed form only).
+SPAM_FORM_MAX_AGE = env.int("SPAM_FORM_MAX_AGE", default=2 * 3600)
+SPAM_FORM_MAX_USES = env.int("SPAM_FORM_MAX_USES", default=5)
 # Django 6's behaviour now: a URL typed without a scheme ("vdlm.at") means https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -105,7 +105,7 @@ def _check(response, label):
 @pytest.fixture
 def site(settings):
     # The guards that would turn most inputs away before the form sees them are opened up.
-    settings.RAFFLE_ENTRY_RATE = "100000/m"
+    settings.RAFFLE_ENTRY_IP_RATE = settings.RAFFLE_ENTRY_EMAIL_RATE = settings.RAFFLE_ENTRY_IP_EMAIL_RATE = "100000/m"
     settings.CONTRIBUTION_RATE = "100000/m"
     settings.CONTRIBUTION_PREVIEW_RATE = "100000/m"
     settings.SPAM_MIN_FILL_SECONDS = 0

@@ -75,7 +75,7 @@ def _second_server(session):
     from django.db import connection
 
     # Configured like this one: the limit is part of the counter's key.
-    env = {"REDIS_URL": REDIS_URL, "RAFFLE_ENTRY_RATE": ENTRY_RATE}
+    env = {"REDIS_URL": REDIS_URL, "RAFFLE_ENTRY_IP_RATE": ENTRY_RATE}
     result = manage(
         "shell",
         "-c",
@@ -90,7 +90,7 @@ def _second_server(session):
 
 @pytest.mark.django_db(transaction=True)
 def test_pages_raffle_limits_and_admin_sessions_are_shared_through_redis(shared_redis, settings):
-    settings.RAFFLE_ENTRY_RATE = ENTRY_RATE
+    settings.RAFFLE_ENTRY_IP_RATE = ENTRY_RATE
     RaffleFactory(slug="scale-out", closes_at=timezone.now() + datetime.timedelta(days=3))
     SuperUserFactory(username="anna")
 
