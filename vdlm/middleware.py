@@ -7,6 +7,8 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.core.exceptions import BadRequest
 
+from .headers import permissions_policy
+
 
 def client_ip(request):
     """The visitor's address: from settings.CLIENT_IP_HEADER behind a proxy, else REMOTE_ADDR.
@@ -36,9 +38,7 @@ class PermissionsPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.header = ", ".join(
-            f"{feature}=({' '.join(allowed)})" for feature, allowed in settings.PERMISSIONS_POLICY.items()
-        )
+        self.header = permissions_policy()
 
     def __call__(self, request):
         response = self.get_response(request)

@@ -14,6 +14,8 @@ import django_include_bootstrap
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from vdlm.headers import add_static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -265,6 +267,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Static files get the pages' security headers (CSP, X-Frame-Options, nosniff, ...): WhiteNoise
+# answers them before the middleware that sets those on pages.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_file_headers
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # Several app servers share no disk: uploads then go to S3-compatible object storage

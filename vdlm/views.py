@@ -5,6 +5,8 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from .headers import add_security_headers
+
 
 @require_safe
 def robots_txt(request):
@@ -39,5 +41,9 @@ def bad_request(request, exception):
     visitor got a 500. This page has no form and needs no token. It is rendered
     without the request, which may be the very thing that is broken (a Host
     header not in ALLOWED_HOSTS), and says nothing of the exception.
+
+    A refused Host header is raised inside the first middleware that asks for
+    the host, before the CSP and frame middleware: the page sets the security
+    headers itself (vdlm/headers.py).
     """
-    return HttpResponseBadRequest(loader.render_to_string("400.html"))
+    return add_security_headers(HttpResponseBadRequest(loader.render_to_string("400.html")))

@@ -153,3 +153,35 @@ def test_a_failed_csrf_check_explains_itself_without_inline_style():
     page = response.content.decode()
     assert "Please send the form again" in page
     assert "<style" not in page and "style=" not in page
+
+
+def _assert_security_headers(response):
+    policy = response["Content-Security-Policy"]
+    for directive in ["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'"]:
+        assert directive in policy, directive
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.parametrize("path", ["/static/css/site.css", "/static/js/site.js", "/static/img/og-default.png"])
+def test_static_files_carry_the_pages_security_headers(client, path):
+    # WhiteNoise answers static files before django-csp and the frame middleware run.
+    response = client.get(path)
+    assert response.status_code == 200
+    _assert_security_headers(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("secure", [False, True])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_host_not_allowed_gets_the_400_page_with_the_security_headers(client, settings, secure, method):
+    # As in production: the https redirect and the page cache both ask for the host, before
+    # django-csp and the frame middleware, and raise DisallowedHost there.
+    settings.SECURE_SSL_REDIRECT = True
+    settings.PAGE_CACHE_ENABLED = True
+    response = getattr(client, method)("/contribute/", HTTP_HOST="evil.example", secure=secure)
+    assert response.status_code == 400
+    assert "This site could not read what your browser sent." in response.content.decode()
+    _assert_security_headers(response)

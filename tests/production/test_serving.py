@@ -128,6 +128,23 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_decade(served):
     assert (served.folder / "static" / "staticfiles.json").exists()
 
 
+def test_static_files_and_a_refused_host_carry_the_security_headers(served):
+    _, _, page = served.get("/")
+    stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page).group(1).decode()
+    answers = [served.get(stylesheet)]
+    # A Host header not in DJANGO_ALLOWED_HOSTS, over plain http (refused by the https redirect)
+    # and over https (refused by the page cache's key).
+    for https in (False, True):
+        status, headers, body = served.get("/", https=https, headers={"Host": "evil.example"})
+        assert status == 400 and b"could not read what your browser sent" in body
+        answers.append((status, headers, body))
+    for _, headers, _ in answers:
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
 def test_gunicorn_runs_the_configured_workers_and_logs_json_lines_without_tokens(served):
     served.get("/contribute/eyJwIjo0Mn0:1tZ3xK:very-secret-signature/")
     time.sleep(0.5)
