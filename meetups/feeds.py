@@ -3,7 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 
 from .calendar import agenda_lines, calendar_editions, location_text
 from .markup import render_markdown
@@ -38,10 +38,13 @@ class EditionFeed(Feed):
     def title(self):
         return f"{SiteProfile.cached().group_name}: meetups and events"
 
-    def description(self):
+    def subtitle(self):
+        # Atom's subtitle is plain text (Atom1Feed writes no type); RSS readers take the
+        # channel's description as HTML, like the items' (escaped in description()).
         return f"New meetups, workshops and special events of the {SiteProfile.cached().group_name}."
 
-    subtitle = description
+    def description(self):
+        return escape(self.subtitle())
 
     def link(self):
         return reverse("meetups:edition_list")

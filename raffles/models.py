@@ -266,9 +266,16 @@ class RaffleEntry(CompiledInsertMixin, models.Model):
 
     @property
     def masked_email(self):
-        """j•••@example.org: enough for the entrant to recognise, not to harvest."""
+        """j•••@e•••.org: enough for the entrant to recognise, not to harvest.
+
+        The domain's name is masked as well: a small company's domain and an initial
+        can name a person as surely as the whole address.
+        """
         local, _, domain = self.email.partition("@")
-        return f"{local[:1]}•••@{domain}"
+        name, dot, top_level = domain.rpartition(".")
+        masked_domain = f"{name[:1]}•••{dot}{top_level}" if dot else f"{domain[:1]}•••"
+        return f"{local[:1]}•••@{masked_domain}"
+
 
     @property
     def public_label(self):

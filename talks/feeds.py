@@ -6,7 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 
 from meetups.feeds import enclosure_for
 from meetups.markup import render_markdown
@@ -37,10 +37,13 @@ class TalkFeed(Feed):
     def title(self):
         return f"{SiteProfile.cached().group_name}: talks, slides and videos"
 
-    def description(self):
+    def subtitle(self):
+        # Atom's subtitle is plain text (Atom1Feed writes no type); RSS readers take the
+        # channel's description as HTML, like the items' (escaped in description()).
         return f"Talks given at the {SiteProfile.cached().group_name}, with their slides and videos."
 
-    subtitle = description
+    def description(self):
+        return escape(self.subtitle())
 
     def link(self):
         return reverse("talks:talk_list")

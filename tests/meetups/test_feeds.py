@@ -129,3 +129,21 @@ def test_pages_announce_the_feeds_and_the_calendar(client, db):
     )
     assert b'type="application/atom+xml" title="Meetups (Atom)" href="/meetups/feed/atom/"' in response.content
     assert b'type="text/calendar" title="Meetup calendar (iCal)" href="/meetups/calendar.ics"' in response.content
+
+
+@pytest.mark.parametrize(
+    ("rss", "atom"), [("/meetups/feed/", "/meetups/feed/atom/"), ("/talks/feed/", "/talks/feed/atom/")]
+)
+def test_the_channel_description_is_escaped_as_the_items_are(client, deck, rss, atom):
+    """Feed readers show an RSS description as HTML: the organizers' text must arrive as text."""
+    from meetups.models import SiteProfile
+
+    profile = SiteProfile.load()
+    profile.group_name = 'Deep <img src=x onerror="alert(1)"> & Co'
+    profile.save()
+    description = _xml(client, rss, "application/rss+xml").find("channel").findtext("description")
+    assert "<img" not in description
+    assert "Deep &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Co" in description
+    # Atom's subtitle is plain text: shown as typed, not escaped twice.
+    subtitle = _xml(client, atom, "application/atom+xml").findtext(f"{ATOM}subtitle")
+    assert 'Deep <img src=x onerror="alert(1)"> & Co' in subtitle

@@ -140,7 +140,7 @@ def test_drawn_raffle_names_the_winner_by_masked_address_and_links_the_check(cli
         response = client.get("/raffles/ml-prague-2020/")
 
     page = text(response)
-    assert "Drawn on Mon, 10 February 2020, 09:00 among 1 eligible entry. Winner: a•••@example.org" in page
+    assert "Drawn on Mon, 10 February 2020, 09:00 among 1 eligible entry. Winner: a•••@e•••.org" in page
     assert str(drawn.public_id) in page
     assert "ada@example.org" not in response.content.decode()
     assert "/raffles/ml-prague-2020/result/" in links(response)
@@ -189,3 +189,17 @@ def test_tampered_confirmation_link_is_refused_clearly(client, raffle):
 
     assert response.status_code == 400
     assert "This confirmation link is not valid." in text(response)
+
+
+@pytest.mark.parametrize(
+    ("email", "shown"),
+    [
+        ("carla@example.org", "c•••@e•••.org"),
+        ("c@mail.small-company.co.at", "c•••@m•••.at"),
+        ("root@localhost", "r•••@l•••"),
+    ],
+)
+def test_a_masked_winner_shows_neither_the_address_nor_the_domain_name(email, shown):
+    from raffles.models import RaffleEntry
+
+    assert RaffleEntry(email=email).masked_email == shown
