@@ -114,7 +114,7 @@ def test_a_change_permission_does_not_publish_through_the_edition_form(client):
     assert 'name="published"' not in page.content.decode()
 
 
-def test_each_action_works_with_its_own_permission(client, closed_raffle):
+def test_each_action_works_with_its_own_permission(client, closed_raffle, caplog):
     draft = EditionFactory(published=False)
     entries = list(closed_raffle.entries.all())
     user = _staff(
@@ -145,6 +145,11 @@ def test_each_action_works_with_its_own_permission(client, closed_raffle):
     assert response["Content-Type"].startswith("text/csv")
     _run_action(client, RaffleEntry, "erase_people", entries[:1])
     assert RaffleEntry.objects.filter(anonymised_at__isnull=False).count() == 1
+
+    # Each is in the audit log, by whom, without anybody's address.
+    audit = [record.getMessage() for record in caplog.records if record.name == "vdlm.audit"]
+    assert len(audit) == 4 and all(user.username in line for line in audit)
+    assert not any(entry.email in line for entry in entries for line in audit)
 
 
 @pytest.fixture
