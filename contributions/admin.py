@@ -5,7 +5,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -148,7 +149,10 @@ class ProposalAdmin(admin.ModelAdmin):
         ]
 
     def _one(self, request, object_id):
-        proposal = get_object_or_404(Proposal, pk=object_id)
+        # get_object() answers None for an id that is not a number, where a filter would raise.
+        proposal = self.get_object(request, object_id)
+        if proposal is None:
+            raise Http404("No such proposal.")
         if not self.has_change_permission(request, proposal):
             raise PermissionDenied
         return Proposal.objects.filter(pk=proposal.pk)

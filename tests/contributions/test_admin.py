@@ -366,3 +366,10 @@ def test_anonymise_now_forgets_the_proposer(organizer_client):
     assert proposal.anonymised_at is not None
     assert "Forget Me" not in organizer_client.get(reverse(CHANGELIST)).content.decode()
     assert not Proposal.objects.filter(email__iexact="forget@example.org").exists()
+
+
+@pytest.mark.parametrize("object_id", ["not-a-number", "99999999"])
+def test_the_decision_pages_answer_an_odd_id_with_a_404(organizer_client, object_id):
+    for name in ["accept", "decline"]:
+        response = organizer_client.get(f"/admin/contributions/proposal/{object_id}/{name}/")
+        assert response.status_code == 404, name
