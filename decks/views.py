@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.html import escape
 
 from meetups.models import Edition
-from meetups.queries import can_preview
+from vdlm.permissions import can_preview
 
 from .queries import load_deck
 from .slides import build_slides

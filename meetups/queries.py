@@ -20,25 +20,6 @@ from vdlm.compiled_query import CompiledQuery, Instances
 from .models import AgendaItem, Announcement, Edition
 
 
-def can_preview(user, model):
-    """Whether `user` may see drafts of `model` (with a banner); everybody else gets a 404.
-
-    Being staff is not enough: the organizer must be allowed to view that model in
-    the admin (its `view_` permission, which `change_` implies there), the same
-    right that shows them the draft in the admin itself.
-    """
-    opts = model._meta
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (
-            user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-            or user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
-        )
-    )
-
-
 def speakers_prefetch(lookup="talk_speakers"):
     """A talk's speakers in order, each with the affiliation they had at the time."""
     return Prefetch(lookup, queryset=TalkSpeaker.objects.select_related("person").order_by("position", "pk"))

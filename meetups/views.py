@@ -20,6 +20,7 @@ from sponsors.models import JobAd, Organisation, Sponsorship
 from talks.models import Talk, TalkSpeaker
 from vdlm.compiled_query import CompiledQuery, Instances, rows_for_ids
 from vdlm.links import path_maker, path_to
+from vdlm.permissions import can_preview
 
 from . import calendar, structured_data
 from .forms import ArchiveFilterForm
@@ -30,7 +31,6 @@ from .queries import (
     PersonLink,
     Rows,
     SpeakerRow,
-    can_preview,
     edition_agenda,
     edition_announcements,
     edition_by_code,

@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from meetups.queries import can_preview
 from vdlm.middleware import client_ip
 from vdlm.page_cache import content_version
+from vdlm.permissions import can_preview
 from vdlm.spam import rendered_at_token
 
 from . import services

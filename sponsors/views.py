@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from meetups.models import Edition
-from meetups.queries import can_preview
+from vdlm.permissions import can_preview
 
 from .models import JobAd, JobAdItem, Organisation, Sponsorship
 

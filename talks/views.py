@@ -6,9 +6,10 @@ from django.http import Http404
 from django.shortcuts import render
 
 from meetups.models import Edition
-from meetups.queries import can_preview, edition_agenda, talk_cards
+from meetups.queries import edition_agenda, talk_cards
 from meetups.structured_data import talk_event
 from sponsors.models import Sponsorship
+from vdlm.permissions import can_preview
 
 from .forms import SpeakerSearchForm, TalkFilterForm
 from .models import Person, Talk, TalkSpeaker

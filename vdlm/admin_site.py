@@ -3,7 +3,7 @@
 Django's shortcut (/admin/r/<content type>/<id>/) redirects any staff account to
 any object's public URL, drafts included: a staff member without the right to
 view editions would learn a draft's address. Here it answers only to those who
-may view that kind of object (meetups.queries.can_preview), and 404 to others,
+may view that kind of object (vdlm.permissions.can_preview), and 404 to others,
 as the draft itself does.
 """
 
@@ -13,6 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import Http404
 from django.urls import path
+
+from .permissions import can_preview
 
 # 18 digits fit a 64-bit signed integer, the widest id column (BigAutoField).
 _MAX_ID_DIGITS = 18
@@ -32,8 +34,6 @@ class VdlmAdminSite(admin.AdminSite):
 
     def view_on_site(self, request, content_type_id, object_id):
         """Django's shortcut redirect, for users allowed to view the object's model only."""
-        from meetups.queries import can_preview
-
         # Numbers beyond any id would reach the database as an out-of-range integer (a 500).
         if not (content_type_id.isdigit() and len(content_type_id) <= _MAX_ID_DIGITS):
             raise Http404("No such content type.")
