@@ -28,7 +28,6 @@ dev-venv: $(VENV)/.requirements-dev
 
 migrate: venv
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=true $(BIN)/python manage.py createcachetable
 
 demo: migrate
 	DJANGO_DEBUG=true $(BIN)/python manage.py loaddemo
@@ -44,7 +43,6 @@ run: demo
 serve: venv
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py vdlm.wsgi
 
 # Database backups (docs/deploy.md): PostgreSQL with pg_dump/pg_restore, SQLite with its

@@ -1,8 +1,10 @@
-"""The project's own app: what the site needs at startup, and its operator commands
-(backup_db, restore_db)."""
+"""The project's own app: what the site needs at startup, its operator commands
+(backup_db, restore_db), the migration that creates the cache tables and the
+project's system checks (vdlm/checks.py)."""
 
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.core.checks import Tags, register
 from django.core.signals import setting_changed
 
 
@@ -29,6 +31,11 @@ class VdlmConfig(AppConfig):
         _apply_pixel_limit()
         # Tests that change the limit change Pillow's with it.
         setting_changed.connect(_apply_pixel_limit, dispatch_uid="vdlm.pixel_limit")
+
+        from . import checks
+
+        # Database checks run with `check --database default` (and before `migrate`).
+        register(checks.check_cache_tables, Tags.database)
 
 
 class VdlmAdminConfig(AdminConfig):

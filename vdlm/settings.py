@@ -159,7 +159,7 @@ else:
         # Rate limits must be shared by every worker process, which local memory is
         # not (django-ratelimit's check refuses it): the database is, without Redis,
         # with an atomic increment (vdlm/cache.py).
-        # `manage.py createcachetable` creates the table (make run and the tests do).
+        # `manage.py migrate` creates the table (vdlm/migrations/0001_cache_tables.py).
         "ratelimit": {
             "BACKEND": "vdlm.cache.AtomicDatabaseCache",
             "LOCATION": "vdlm_ratelimit_cache",
