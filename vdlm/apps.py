@@ -36,6 +36,8 @@ class VdlmConfig(AppConfig):
 
         # Database checks run with `check --database default` (and before `migrate`).
         register(checks.check_cache_tables, Tags.database)
+        # Only with --deploy: on a developer's machine mail is meant to go to the console.
+        register(checks.check_email_backend, Tags.security, deploy=True)
 
 
 class VdlmAdminConfig(AdminConfig):

@@ -318,8 +318,13 @@ MAX_PDF_UPLOAD_BYTES = env.int("MAX_PDF_UPLOAD_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Email ----------------------------------------------------------------
-# Console backend by default; SMTP by EMAIL_URL=smtp+tls://user:pass@host:587
+# Console backend by default (make run prints every mail in its terminal); SMTP by
+# EMAIL_URL=smtp+tls://user:pass@host:587.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# With DEBUG off, `check --deploy` warns (vdlm.W001) about a backend that delivers nothing
+# (console, file, memory, dummy): the console one writes the mails, private links included,
+# to the server log. True says that is meant (a staging server that must not send mail).
+VDLM_ALLOW_NON_SMTP_EMAIL = env.bool("VDLM_ALLOW_NON_SMTP_EMAIL", default=False)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Vienna Deep Learning Meetup <noreply@localhost>"
 )
