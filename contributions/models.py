@@ -5,10 +5,12 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.deconstruct import deconstructible
+
+from vdlm.validators import validate_single_line, validate_web_url
 
 MAX_LINKS = 10
 MAX_LINK_LENGTH = 500
@@ -31,13 +33,20 @@ class LinksValidator:
                 code="too_many_links",
                 params={"max": MAX_LINKS, "count": len(links)},
             )
-        check = URLValidator(schemes=["http", "https"])
         for number, link in enumerate(links, start=1):
             try:
                 if len(link) > MAX_LINK_LENGTH:
                     raise ValidationError("too long")
-                check(link)
+                # The URL fields' own check: a URLValidator alone takes https://x.example/"><script>.
+                validate_web_url(link)
             except ValidationError as error:
+                if error.code == "url_character":
+                    # The validator's message says which character and how to write it.
+                    raise ValidationError(
+                        "Link %(number)s (“%(link)s”): %(reason)s",
+                        code="invalid_link",
+                        params={"number": number, "link": link[:80], "reason": error.messages[0]},
+                    ) from error
                 raise ValidationError(
                     "Link %(number)s (“%(link)s”) is not a web address. Give one address per line, "
                     "starting with https:// or http://.",
@@ -76,7 +85,7 @@ class Proposal(models.Model):
         help_text="The proposer's private link carries this id (signed).",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     abstract = models.TextField(max_length=5000, help_text="Markdown.")
     bio = models.TextField("short bio", max_length=1500, blank=True, help_text="Markdown.")
     links = models.TextField(
@@ -85,9 +94,9 @@ class Proposal(models.Model):
         validators=[validate_links],
         help_text="One http(s) address per line.",
     )
-    name = models.CharField(max_length=200)
-    email = models.EmailField(help_text="Private: for organizers only.")
-    affiliation = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
+    email = models.EmailField(help_text="Private: for organizers only.", validators=[validate_single_line])
+    affiliation = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     preferred_editions = models.ManyToManyField(
         "meetups.Edition", blank=True, related_name="proposals", help_text="Editions the proposer would like best."
     )

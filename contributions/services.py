@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from meetups.models import AgendaItem, Edition, SiteProfile
 from talks.models import Person, Talk, TalkSpeaker
+from vdlm.validators import validate_web_url
 
 from .models import Proposal, split_links
 
@@ -312,13 +313,27 @@ def unique_slug(model, text, fallback, max_length=200):
     return slug
 
 
+def _accepted_by_url_fields(link):
+    try:
+        validate_web_url(link)
+    except ValidationError:
+        return False
+    return True
+
+
 def _profile_links(links):
-    """{"github_url": ..., ...} for the links that point to a known profile host."""
+    """{"github_url": ..., ...} for the links that point to a known profile host.
+
+    Only links the Person's URL fields accept: a proposal stored before its links were
+    checked as strictly (issue #17) may hold others, which stay on the proposal only.
+    """
     found = {}
     for link in links:
+        if len(link) > 200 or not _accepted_by_url_fields(link):
+            continue
         host = (urlsplit(link).hostname or "").lower().removeprefix("www.")
         field = PROFILE_HOSTS.get(host)
-        if field and field not in found and len(link) <= 200:
+        if field and field not in found:
             found[field] = link
     return found
 

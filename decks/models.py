@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from vdlm.uploads import UploadImageField
-from vdlm.validators import validate_image_upload
+from vdlm.validators import validate_image_upload, validate_single_line
 
 
 class Section(models.TextChoices):
@@ -90,7 +90,7 @@ class DeckSlide(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order among free slides at the same place; lower comes first."
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     body = models.TextField(blank=True, help_text="Markdown. Keep it short: a slide, not a page.")
     image = UploadImageField(upload_to="decks/", blank=True, validators=[validate_image_upload])
 

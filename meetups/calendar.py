@@ -29,6 +29,7 @@ from sponsors.models import Sponsorship
 from talks.models import Talk
 from vdlm.compiled_query import CompiledQuery, Instances, rows_for_ids
 from vdlm.links import absolute
+from vdlm.validators import one_line
 
 from .models import AgendaItem, Edition, SiteProfile
 from .queries import speakers_prefetch
@@ -103,7 +104,14 @@ def _host_name(request):
 
 
 def location_text(edition):
-    """"Takeda Austria, Industriestraße 67, 1220 Wien", with the stream for online editions."""
+    """"Takeda Austria, Industriestraße 67, 1220 Wien", with the stream for online editions.
+
+    One line, whatever the rows hold (LOCATION is a single-line property).
+    """
+    return one_line(_location(edition))
+
+
+def _location(edition):
     parts = []
     if edition.venue is not None and edition.attendance != Edition.Attendance.ONLINE:
         parts.append(edition.venue.name)
@@ -202,11 +210,15 @@ def description_text(edition, page_url, agenda, host_name):
     if edition.meetup_url:
         lines.append(f"RSVP: {edition.meetup_url}")
     lines.append(f"Details, slides and videos: {page_url}")
-    return "\n".join(lines)
+    # A control character of a row stored before the fields refused them must not reach the
+    # file raw (RFC 5545 TEXT allows none): each becomes a space, and line breaks stay breaks.
+    return "\n".join(map(one_line, "\n".join(lines).splitlines()))
 
 
 def _summary(edition):
-    return f"Cancelled: {edition.display_title}" if edition.cancelled else edition.display_title
+    """SUMMARY, the event's title: one line (also Google Calendar's "text")."""
+    title = one_line(edition.display_title)
+    return f"Cancelled: {title}" if edition.cancelled else title
 
 
 def _event_end(edition):
@@ -353,7 +365,10 @@ def build_calendar(editions, request, *, name, source_url):
         uid = f"edition-{edition.pk}@{host}"
         events += map(_fold, _event_lines(edition, page_url, uid, agendas[edition.pk], zone))
 
-    group = SiteProfile.cached().group_name
+    # icalendar writes these properties raw and refuses a line break in any of them (a 500 for
+    # every download, issue #17): the names are made one line here, whatever the rows hold.
+    name = one_line(name)
+    group = one_line(SiteProfile.cached().group_name)
     calendar = Calendar.new(
         prodid=f"-//{group}//vdlm//EN",
         name=name,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from vdlm.links import path_to
 from vdlm.page_cache import content_version
 from vdlm.uploads import RandomFileName, UploadImageField
-from vdlm.validators import validate_image_upload, validate_pdf_upload
+from vdlm.validators import validate_image_upload, validate_pdf_upload, validate_single_line, validate_web_url
 
 
 def ordinal(number):
@@ -24,16 +24,24 @@ def ordinal(number):
 class SiteProfile(models.Model):
     """The group itself: one row, edited in the admin."""
 
-    group_name = models.CharField(max_length=120, default="Vienna Deep Learning Meetup")
-    hashtag = models.CharField(max_length=40, blank=True, help_text="Shown on slides, e.g. #VDLM.")
-    tagline = models.CharField(max_length=200, blank=True)
-    members_count = models.CharField(
-        "members", max_length=20, blank=True, help_text='As the group says it, e.g. "1000+".'
+    group_name = models.CharField(
+        max_length=120, default="Vienna Deep Learning Meetup", validators=[validate_single_line]
     )
-    contact_email = models.EmailField(blank=True)
-    github_url = models.URLField("GitHub URL", blank=True)
-    youtube_url = models.URLField("YouTube URL", blank=True)
-    meetup_url = models.URLField("meetup.com URL", blank=True)
+    hashtag = models.CharField(
+        max_length=40, blank=True, help_text="Shown on slides, e.g. #VDLM.", validators=[validate_single_line]
+    )
+    tagline = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    members_count = models.CharField(
+        "members",
+        max_length=20,
+        blank=True,
+        help_text='As the group says it, e.g. "1000+".',
+        validators=[validate_single_line],
+    )
+    contact_email = models.EmailField(blank=True, validators=[validate_single_line])
+    github_url = models.URLField("GitHub URL", blank=True, validators=[validate_web_url])
+    youtube_url = models.URLField("YouTube URL", blank=True, validators=[validate_web_url])
+    meetup_url = models.URLField("meetup.com URL", blank=True, validators=[validate_web_url])
 
     class Meta:
         verbose_name = "site profile"
@@ -84,7 +92,7 @@ _latest_profile = {}
 
 
 class Venue(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     organisation = models.ForeignKey(
         "sponsors.Organisation",
         on_delete=models.SET_NULL,
@@ -94,7 +102,7 @@ class Venue(models.Model):
         help_text="The company or institution the venue belongs to, if any.",
     )
     address = models.TextField(blank=True, help_text="Street, postcode and city, as on a letter.")
-    map_url = models.URLField("map link", blank=True)
+    map_url = models.URLField("map link", blank=True, validators=[validate_web_url])
     capacity = models.PositiveIntegerField(null=True, blank=True)
     notes = models.TextField(
         "notes for organizers",
@@ -156,6 +164,7 @@ class Edition(models.Model):
     code = models.CharField(
         max_length=20,
         help_text='Short and unique, used in URLs: "32", or "AI" for a special event. Letters, digits and dashes.',
+        validators=[validate_single_line],
     )
     number = models.PositiveIntegerField(
         null=True,
@@ -167,26 +176,29 @@ class Edition(models.Model):
         max_length=200,
         blank=True,
         help_text='Leave empty for numbered meetups: "32nd Vienna Deep Learning Meetup" is used.',
+        validators=[validate_single_line],
     )
-    topic = models.CharField(max_length=300, blank=True, help_text="One line, as in the archive table.")
+    topic = models.CharField(
+        max_length=300, blank=True, help_text="One line, as in the archive table.", validators=[validate_single_line]
+    )
     start_date = models.DateField()
     start_time = models.TimeField(null=True, blank=True, help_text="Doors or start, Vienna time.")
     end_date = models.DateField(null=True, blank=True, help_text="Only for events over several days (2018-12-04/05).")
     end_time = models.TimeField(null=True, blank=True)
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="editions")
     attendance = models.CharField(max_length=10, choices=Attendance.choices, default=Attendance.IN_PERSON)
-    stream_url = models.URLField("stream URL", blank=True)
+    stream_url = models.URLField("stream URL", blank=True, validators=[validate_web_url])
     description = models.TextField(blank=True, help_text="Markdown. The invitation text.")
-    meetup_url = models.URLField("meetup.com event", blank=True)
-    video_url = models.URLField("video or playlist", blank=True)
-    photos_url = models.URLField("photos", blank=True)
+    meetup_url = models.URLField("meetup.com event", blank=True, validators=[validate_web_url])
+    video_url = models.URLField("video or playlist", blank=True, validators=[validate_web_url])
+    photos_url = models.URLField("photos", blank=True, validators=[validate_web_url])
     intro_slides = models.FileField(
         "intro slides (PDF)",
         upload_to=RandomFileName("slides/editions", "pdf"),
         blank=True,
         validators=[validate_pdf_upload],
     )
-    intro_slides_url = models.URLField("intro slides link", blank=True)
+    intro_slides_url = models.URLField("intro slides link", blank=True, validators=[validate_web_url])
     organizers = models.ManyToManyField("talks.Person", blank=True, related_name="organized_editions")
     published = models.BooleanField(default=False, help_text="Drafts are invisible to the public.")
     cancelled = models.BooleanField(default=False)
@@ -314,7 +326,7 @@ class AgendaItem(models.Model):
     )
     start_time = models.TimeField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[validate_single_line])
     talk = models.ForeignKey(
         "talks.Talk",
         on_delete=models.SET_NULL,
@@ -347,9 +359,9 @@ class AgendaItem(models.Model):
 class Announcement(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="announcements")
     position = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     body = models.TextField(blank=True, help_text="Markdown.")
-    link = models.URLField(blank=True)
+    link = models.URLField(blank=True, validators=[validate_web_url])
     image = UploadImageField(upload_to="announcements/", blank=True, validators=[validate_image_upload])
 
     class Meta:
@@ -374,7 +386,9 @@ class ArchiveImportRecord(models.Model):
     edited by an organizer, so the import reports the conflict and keeps the edit.
     """
 
-    model_label = models.CharField(max_length=100, help_text='The row\'s model, e.g. "talks.talk".')
+    model_label = models.CharField(
+        max_length=100, help_text='The row\'s model, e.g. "talks.talk".', validators=[validate_single_line]
+    )
     object_id = models.PositiveBigIntegerField()
     values = models.JSONField(default=dict, help_text="Field values as the last import wrote them.")
     updated_at = models.DateTimeField(auto_now=True)

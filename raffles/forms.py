@@ -6,14 +6,18 @@ from django import forms
 from django.utils.functional import cached_property
 
 from vdlm.spam import SpamGuardMixin
+from vdlm.validators import validate_single_line
 
 
 class RaffleEntryForm(SpamGuardMixin, forms.Form):
+    # A plain form, not a ModelForm: the model fields' single-line validator is named again on
+    # each text field, so that a line break sent by hand is a message beside the field.
     email = forms.EmailField(
         label="Email address",
         max_length=254,
         help_text="We send you a link to confirm it. Only confirmed entries take part in the draw.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        validators=[validate_single_line],
     )
     name = forms.CharField(
         label="Name (optional)",
@@ -21,8 +25,9 @@ class RaffleEntryForm(SpamGuardMixin, forms.Form):
         required=False,
         help_text="Shown instead of your masked address if you win.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[validate_single_line],
     )
-    answer = forms.CharField(label="Your answer", max_length=500)
+    answer = forms.CharField(label="Your answer", max_length=500, validators=[validate_single_line])
     consent = forms.BooleanField(
         label="I agree that my email address, name and answer are stored to run this raffle, "
         "until the draw (the winner's until the prize is claimed).",

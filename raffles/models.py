@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from vdlm.compiled_query import CompiledInsertMixin
 from vdlm.links import path_to
+from vdlm.validators import validate_single_line
 
 
 def normalize_answer(text):
@@ -67,7 +68,7 @@ class Raffle(models.Model):
         DRAWN = "drawn", "Drawn"
         CANCELLED = "cancelled", "Cancelled"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     edition = models.ForeignKey(
         "meetups.Edition",
@@ -77,7 +78,7 @@ class Raffle(models.Model):
         related_name="raffles",
         help_text="The edition where the raffle was announced.",
     )
-    prize = models.CharField(max_length=200, help_text='e.g. "1 free ticket".')
+    prize = models.CharField(max_length=200, help_text='e.g. "1 free ticket".', validators=[validate_single_line])
     prize_count = models.PositiveSmallIntegerField(
         "number of prizes", default=1, help_text="How many winners are drawn."
     )
@@ -88,7 +89,7 @@ class Raffle(models.Model):
         blank=True,
         related_name="donated_raffles",
     )
-    question = models.CharField(max_length=500)
+    question = models.CharField(max_length=500, validators=[validate_single_line])
     accepted_answers = models.TextField(
         help_text="One accepted answer per line. Case, spacing and accents are ignored."
     )
@@ -96,9 +97,18 @@ class Raffle(models.Model):
     opens_at = models.DateTimeField(default=timezone.now, help_text="Vienna time.")
     closes_at = models.DateTimeField(help_text="Vienna time, to the second.")
     answer_email = models.EmailField(
-        "email for answers", blank=True, help_text="Where entrants may send answers by email."
+        "email for answers",
+        blank=True,
+        help_text="Where entrants may send answers by email.",
+        validators=[validate_single_line],
     )
-    email_subject = models.CharField("subject line", max_length=200, blank=True, help_text='e.g. "ML Prague 2020".')
+    email_subject = models.CharField(
+        "subject line",
+        max_length=200,
+        blank=True,
+        help_text='e.g. "ML Prague 2020".',
+        validators=[validate_single_line],
+    )
     requires_confirmation = models.BooleanField(
         default=True,
         help_text="Only entries whose email address was confirmed take part in the draw.",
@@ -189,9 +199,9 @@ class RaffleEntry(CompiledInsertMixin, models.Model):
         editable=False,
         help_text="Told to the entrant so they can check they were in the draw.",
     )
-    email = models.EmailField()
-    name = models.CharField(max_length=200, blank=True)
-    answer = models.CharField(max_length=500)
+    email = models.EmailField(validators=[validate_single_line])
+    name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    answer = models.CharField(max_length=500, validators=[validate_single_line])
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
     submitted_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -209,7 +219,11 @@ class RaffleEntry(CompiledInsertMixin, models.Model):
         null=True, blank=True, help_text="When the entrant agreed to their entry being stored."
     )
     message_id = models.CharField(
-        "email Message-ID", max_length=998, blank=True, help_text="For answers imported from email."
+        "email Message-ID",
+        max_length=998,
+        blank=True,
+        help_text="For answers imported from email.",
+        validators=[validate_single_line],
     )
     anonymised_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(
@@ -276,7 +290,6 @@ class RaffleEntry(CompiledInsertMixin, models.Model):
         masked_domain = f"{name[:1]}•••{dot}{top_level}" if dot else f"{domain[:1]}•••"
         return f"{local[:1]}•••@{masked_domain}"
 
-
     @property
     def public_label(self):
         """How a winner is shown publicly: their name if given, else the masked address."""
@@ -293,14 +306,14 @@ class RaffleDraw(models.Model):
     raffle = models.ForeignKey(Raffle, on_delete=models.PROTECT, related_name="draws")
     sequence = models.PositiveSmallIntegerField(help_text="1 for the first draw, 2 for a re-draw...")
     drawn_at = models.DateTimeField(default=timezone.now)
-    drawn_by = models.CharField(max_length=150, blank=True)
+    drawn_by = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
     winners_requested = models.PositiveSmallIntegerField()
     eligible_ids = models.JSONField(help_text="Public ids of the eligible entries, sorted.")
     eligible_count = models.PositiveIntegerField()
-    list_hash = models.CharField("SHA-256 of the eligible list", max_length=64)
-    salt = models.CharField("revealed salt", max_length=64)
-    commitment = models.CharField(max_length=64)
-    seed = models.CharField(max_length=64)
+    list_hash = models.CharField("SHA-256 of the eligible list", max_length=64, validators=[validate_single_line])
+    salt = models.CharField("revealed salt", max_length=64, validators=[validate_single_line])
+    commitment = models.CharField(max_length=64, validators=[validate_single_line])
+    seed = models.CharField(max_length=64, validators=[validate_single_line])
     winner_ids = models.JSONField(help_text="Public ids of the winners, in the order drawn.")
 
     class Meta:

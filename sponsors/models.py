@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from vdlm.links import path_to
 from vdlm.uploads import UploadImageField
-from vdlm.validators import validate_image_upload
+from vdlm.validators import validate_image_upload, validate_single_line, validate_web_url
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     logo = UploadImageField(upload_to="logos/", blank=True, validators=[validate_image_upload])
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[validate_web_url])
     description = models.TextField(blank=True, help_text="Markdown.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -55,7 +55,10 @@ class Sponsorship(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.HOST)
     position = models.PositiveSmallIntegerField(default=0)
     note = models.CharField(
-        max_length=300, blank=True, help_text='Shown with the logo, e.g. "Drinks and pizza".'
+        max_length=300,
+        blank=True,
+        help_text='Shown with the logo, e.g. "Drinks and pizza".',
+        validators=[validate_single_line],
     )
 
     class Meta:
@@ -92,14 +95,17 @@ class JobAdQuerySet(models.QuerySet):
 
 class JobAd(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="job_ads")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     tagline = models.CharField(
-        max_length=300, blank=True, help_text='e.g. "Become the spearhead of our data product initiatives".'
+        max_length=300,
+        blank=True,
+        help_text='e.g. "Become the spearhead of our data product initiatives".',
+        validators=[validate_single_line],
     )
     description = models.TextField(blank=True, help_text="Markdown, optional.")
-    location = models.CharField(max_length=200, blank=True)
-    apply_url = models.URLField("apply URL")
+    location = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    apply_url = models.URLField("apply URL", validators=[validate_web_url])
     published = models.BooleanField(default=True)
     published_on = models.DateField(default=timezone.localdate)
     expires_on = models.DateField(null=True, blank=True, help_text="Last day the ad is shown.")
@@ -158,7 +164,9 @@ class JobAdItem(models.Model):
     job_ad = models.ForeignKey(JobAd, on_delete=models.CASCADE, related_name="items")
     section = models.CharField(max_length=10, choices=Section.choices)
     position = models.PositiveSmallIntegerField(default=0)
-    text = models.CharField(max_length=500, help_text="Markdown for **emphasis** is allowed.")
+    text = models.CharField(
+        max_length=500, help_text="Markdown for **emphasis** is allowed.", validators=[validate_single_line]
+    )
 
     class Meta:
         ordering = ["job_ad", "position", "pk"]

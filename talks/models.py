@@ -8,27 +8,30 @@ from django.db.models.functions import Lower
 
 from vdlm.links import path_to
 from vdlm.uploads import RandomFileName, UploadImageField
-from vdlm.validators import validate_image_upload, validate_pdf_upload
+from vdlm.validators import validate_image_upload, validate_pdf_upload, validate_single_line, validate_web_url
 
 
 class Person(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     affiliation = models.CharField(
         "current affiliation",
         max_length=200,
         blank=True,
         help_text="Today's affiliation. Each talk keeps the affiliation at the time of the talk.",
+        validators=[validate_single_line],
     )
     bio = models.TextField(blank=True, help_text="Markdown.")
     photo = UploadImageField(upload_to="people/", blank=True, validators=[validate_image_upload])
     email = models.EmailField(
-        blank=True, help_text="Private: for organizers only, never shown on the site."
+        blank=True,
+        help_text="Private: for organizers only, never shown on the site.",
+        validators=[validate_single_line],
     )
-    website_url = models.URLField("website", blank=True)
-    github_url = models.URLField("GitHub", blank=True)
-    linkedin_url = models.URLField("LinkedIn", blank=True)
-    scholar_url = models.URLField("Google Scholar", blank=True)
+    website_url = models.URLField("website", blank=True, validators=[validate_web_url])
+    github_url = models.URLField("GitHub", blank=True, validators=[validate_web_url])
+    linkedin_url = models.URLField("LinkedIn", blank=True, validators=[validate_web_url])
+    scholar_url = models.URLField("Google Scholar", blank=True, validators=[validate_web_url])
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -72,8 +75,8 @@ class Talk(models.Model):
         TUTORIAL = "tutorial", "Tutorial"
 
     edition = models.ForeignKey("meetups.Edition", on_delete=models.CASCADE, related_name="talks")
-    title = models.CharField(max_length=300)
-    subtitle = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=300, validators=[validate_single_line])
+    subtitle = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
     abstract = models.TextField(blank=True, help_text="Markdown.")
@@ -84,8 +87,8 @@ class Talk(models.Model):
         blank=True,
         validators=[FileExtensionValidator(["pdf"]), validate_pdf_upload],
     )
-    slides_url = models.URLField("slides link", blank=True)
-    video_url = models.URLField("video", blank=True)
+    slides_url = models.URLField("slides link", blank=True, validators=[validate_web_url])
+    video_url = models.URLField("video", blank=True, validators=[validate_web_url])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,6 +133,7 @@ class TalkSpeaker(models.Model):
         max_length=200,
         blank=True,
         help_text="Left empty, the person's current affiliation is copied in on save.",
+        validators=[validate_single_line],
     )
 
     class Meta:
@@ -160,8 +164,8 @@ class TalkSource(models.Model):
 
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="sources")
     position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=300)
-    url = models.URLField("URL", max_length=500)
+    title = models.CharField(max_length=300, validators=[validate_single_line])
+    url = models.URLField("URL", max_length=500, validators=[validate_web_url])
 
     class Meta:
         ordering = ["talk", "position", "pk"]

@@ -8,8 +8,9 @@ import unicodedata
 from urllib.parse import quote, unquote
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.text import slugify
+
+from vdlm.validators import one_line, validate_web_url
 
 GITHUB_REPO = "https://github.com/vdlm/meetups"
 GITHUB_BLOB = GITHUB_REPO + "/blob/master/"
@@ -42,7 +43,9 @@ _UNDECOMPOSABLE = str.maketrans(
 # Cell values that stand for "nothing here yet".
 PLACEHOLDERS = {"todo", "tbd", "tba", "n/a", "na", "none", "-", "–", "—", "?", "(tbd)", "(tba)", "...", "…"}
 
-_url_validator = URLValidator(schemes=["http", "https"])
+# The URL fields' own validator: URLValidator alone takes https://x.example/"><script> (issue #17),
+# and what this module calls a URL is stored in them as it is.
+_url_validator = validate_web_url
 
 
 def fold(text):
@@ -62,8 +65,11 @@ def accents(text):
 
 
 def collapse(text):
-    """Whitespace runs (line breaks included) to single spaces."""
-    return " ".join(text.split())
+    """Whitespace runs (line breaks included) to single spaces; control characters count as spaces.
+
+    What it returns is one line, as the models' single-line fields require (vdlm.validators).
+    """
+    return " ".join(one_line(text).split())
 
 
 def is_placeholder(text):
