@@ -14,6 +14,9 @@ from talks.models import Talk
 # page must stay cheap to render, for crawlers and on announcement day (api/views.py uses these).
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
+# The highest page number the views read (nine digits): beyond it, a 400 that says so. Declared
+# in the document, so that a client (or a schema-driven test) knows the range before asking.
+MAX_PAGE = 999_999_999
 
 STRING = {"type": "string"}
 TEXT = {"type": "string", "description": 'May be "" but never null.'}
@@ -221,7 +224,11 @@ def _parameter(name, description, schema, location="query", required=False):
     return {"name": name, "in": location, "required": required, "description": description, "schema": schema}
 
 
-PAGE = _parameter("page", "The page, from 1.", {"type": "integer", "minimum": 1, "default": 1})
+PAGE = _parameter(
+    "page",
+    "The page, from 1; a page after the last one is a 404.",
+    {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+)
 PAGE_SIZE_PARAMETER = _parameter(
     "page_size",
     f"Results a page, at most {MAX_PAGE_SIZE}.",

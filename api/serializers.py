@@ -3,7 +3,9 @@
 The field names are the API's contract (docs/api.md, api/openapi.py): fields
 may be added, never renamed or removed. Conventions, everywhere:
 
-- URLs are absolute; a missing URL is null.
+- URLs are absolute; a missing URL is null. A link organizers typed goes out through
+  vdlm.validators.web_uri(): an RFC 3986 URI, as the document's `format: uri` promises,
+  even for a row stored before its field refused anything else (null when no URI can be made).
 - Text that may be empty is "" (never null); Markdown fields say so in the docs.
 - Dates are "2020-01-30"; datetimes carry their offset, "2020-01-30T18:30:00+01:00"
   (Vienna time, CET or CEST as on that day); an unknown time is null.
@@ -34,13 +36,11 @@ from sponsors.models import Organisation, Sponsorship
 from talks.models import Person, Talk, TalkSpeaker
 from vdlm.compiled_query import Instances, rows_for_ids
 from vdlm.links import absolute, path_to
+from vdlm.validators import web_uri
 
 # The values vdlm.links.path_to() puts into a URL as they are: every code and slug the models accept.
 _PLAIN = re.compile(r"[A-Za-z0-9-]+")
 _MARK = "0vdlm0api0placeholder0"
-# The URLs that request.build_absolute_uri() returns as they are: http(s) with a host, and only
-# characters that iri_to_uri() keeps (no spaces, no brackets, nothing beyond ASCII).
-_KEPT_URL = re.compile(r"https?://[A-Za-z0-9._~%!$&'()*+,;=:@-]+(?:[/?#][A-Za-z0-9._~%!$&'()*+,;=:@/?#-]*)?")
 
 
 class Output:
@@ -79,14 +79,6 @@ class Output:
             return absolute(request, path_to(viewname, **{kwarg: value}))
 
         return url
-
-    def absolute(self, location):
-        """request.build_absolute_uri(location), or None for none (most links here are absolute already)."""
-        if not location:
-            return None
-        if _KEPT_URL.fullmatch(location):
-            return location
-        return self.request.build_absolute_uri(location)
 
     def file(self, model, field_name, name):
         """What `request.build_absolute_uri(row.field.url)` gives for a stored file's name, or None."""
@@ -213,7 +205,7 @@ def _talk(row, out, speakers, edition, slot=(None, None)):
     """A talk with its speakers and `edition` (its edition_ref); `slot` is its (start, end) from _slots()."""
     start, end = slot
     # Talk.slides_link: the uploaded PDF, else the link.
-    slides = out.file(Talk, "slides_file", row.slides_file) if row.slides_file else out.absolute(row.slides_url)
+    slides = out.file(Talk, "slides_file", row.slides_file) if row.slides_file else web_uri(row.slides_url)
     return {
         "slug": row.slug,
         "title": row.title,
@@ -223,7 +215,7 @@ def _talk(row, out, speakers, edition, slot=(None, None)):
         "url": out.talk_page(row.slug),
         "api_url": out.talk_api(row.slug),
         "slides_url": slides,
-        "video_url": row.video_url or None,
+        "video_url": web_uri(row.video_url),
         "start": start,
         "end": end,
         "speakers": speakers.get(row.pk, []),
@@ -297,7 +289,7 @@ def _organisation(row, out):
     return {
         "slug": slug,
         "name": row.organisation__name,
-        "website": row.organisation__website or None,
+        "website": web_uri(row.organisation__website),
         "logo_url": out.file(Organisation, "logo", row.organisation__logo),
         # Organisation.get_absolute_url(): the sponsors page, at the organisation.
         "url": absolute(out.request, f"{out.sponsors_page}#{slug}"),
@@ -311,7 +303,7 @@ def _sponsorship(row, out):
 def _venue(venue):
     if venue is None:
         return None
-    return {"name": venue.name, "address": venue.address, "map_url": venue.map_url or None}
+    return {"name": venue.name, "address": venue.address, "map_url": web_uri(venue.map_url)}
 
 
 def _agenda_item(item, start, end, talks_by_id):
@@ -422,7 +414,7 @@ def _edition(edition, out, sponsorships, items, talk_rows, speakers, organizers)
         "is_upcoming": edition.is_upcoming,
         "cancelled": edition.cancelled,
         "attendance": edition.attendance,
-        "stream_url": edition.stream_url or None,
+        "stream_url": web_uri(edition.stream_url),
         "venue": _venue(edition.venue),
         "host": _sponsorship(host, out) if host else None,
         "sponsors": [_sponsorship(row, out) for row in sponsorships if row is not host],
@@ -432,10 +424,15 @@ def _edition(edition, out, sponsorships, items, talk_rows, speakers, organizers)
         ],
         "agenda": [_agenda_item(item, start, end, talks_by_id) for item, start, end in slots],
         "talks": [_talk(row, out, speakers, ref, talk_times.get(row.pk, (None, None))) for row in talk_rows],
-        "meetup_url": edition.meetup_url or None,
-        "video_url": edition.video_url or None,
-        "photos_url": edition.photos_url or None,
-        "slides_url": out.absolute(edition.slides_link),
+        "meetup_url": web_uri(edition.meetup_url),
+        "video_url": web_uri(edition.video_url),
+        "photos_url": web_uri(edition.photos_url),
+        # Edition.slides_link: the uploaded PDF, else the link.
+        "slides_url": (
+            out.file(Edition, "intro_slides", edition.intro_slides.name)
+            if edition.intro_slides
+            else web_uri(edition.intro_slides_url)
+        ),
         "updated_at": out.moment(edition.updated_at),
     }
 
@@ -498,10 +495,10 @@ def speakers(queryset, out):
             "url": out.speaker_page(person.slug),
             "api_url": out.speaker_api(person.slug),
             "photo_url": out.file(Person, "photo", person.photo),
-            "website_url": person.website_url or None,
-            "github_url": person.github_url or None,
-            "linkedin_url": person.linkedin_url or None,
-            "scholar_url": person.scholar_url or None,
+            "website_url": web_uri(person.website_url),
+            "github_url": web_uri(person.github_url),
+            "linkedin_url": web_uri(person.linkedin_url),
+            "scholar_url": web_uri(person.scholar_url),
             "talks": talks_of.get(person.pk, []),
             "updated_at": out.moment(person.updated_at),
         }

@@ -21,11 +21,12 @@ from talks.models import Person, Talk, TalkSpeaker
 from vdlm.compiled_query import rows_for_key
 
 from . import serializers
-from .openapi import MAX_PAGE_SIZE, PAGE_SIZE, openapi_document
+from .openapi import MAX_PAGE, MAX_PAGE_SIZE, PAGE_SIZE, openapi_document
 
 CACHE_SECONDS = 300
 # ASCII digits only, and fullmatch: "\d" would take other scripts' digits and "$" a trailing newline.
 _YEAR = re.compile(r"[0-9]{4}")
+# A page number or size: at most nine digits, so that int() never reads a huge string.
 _PAGE = re.compile(r"[1-9][0-9]{0,8}")
 
 
@@ -116,8 +117,8 @@ def _paginated(request, queryset, serialize, key=None, columns=None):
     rows of `columns` (values), in order, instead of a queryset.
     """
     value = request.GET.get("page", "1")
-    if not _PAGE.fullmatch(value):
-        raise ApiError(400, f"page must be a whole number from 1 on, not {value!r}.")
+    if not _PAGE.fullmatch(value) or int(value) > MAX_PAGE:
+        raise ApiError(400, f"page must be a whole number from 1 to {MAX_PAGE}, not {value!r}.")
     number = int(value)
     size = _page_size(request)
     if key is None:
