@@ -334,6 +334,19 @@ def _day_month(day):
     return f"{day.day} {MONTHS_3[day.month].title()}"  # as the date filter's "j M"
 
 
+def _link_label(visible, description):
+    """An aria-label that starts with the link's visible text, as WCAG 2.5.3 asks ("Label in Name").
+
+    A voice-control user says what they see ("click 33"), which must be the start of
+    the name: "33: 33rd Vienna Deep Learning Meetup"; a description that already
+    starts with the visible word ("AI Summit" for AI) is the label as it is.
+    """
+    after = description[len(visible) : len(visible) + 1]
+    if description[: len(visible)].casefold() == visible.casefold() and not (after.isalnum() or after == "_"):
+        return description
+    return f"{visible}: {description}"
+
+
 @register.simple_tag
 def archive_row(edition):
     """One edition as a row of the archive table (meetups/edition_list.html has the header).
@@ -342,7 +355,8 @@ def archive_row(edition):
     """
     url = escape(edition.get_absolute_url())
     title = escape(edition.display_title)
-    code = f'<a href="{url}" aria-label="{title}">{escape(edition.code)}</a>'
+    label = escape(_link_label(edition.code, edition.display_title))
+    code = f'<a href="{url}" aria-label="{label}">{escape(edition.code)}</a>'
     if edition.kind != edition.Kind.MEETUP:
         code += f' <span class="badge kind-badge">{escape(edition.get_kind_display())}</span>'
     start = edition.start_date
