@@ -29,6 +29,8 @@ def raffle():
     return RaffleFactory(slug="ml-prague-2027", accepted_answers="Chollet")
 
 
+# Addresses of their own: a transactional test elsewhere may have committed rate-limit
+# counters for ada@example.org, which live in the database cache for ten minutes.
 def _form(email, **overrides):
     return {
         "email": email,
@@ -61,12 +63,12 @@ def test_150_people_in_one_room_enter_within_ten_minutes(raffle, django_capture_
 
 def test_one_address_is_limited_from_every_network(raffle, settings):
     for attempt in range(settings_rate(settings.RAFFLE_ENTRY_EMAIL_RATE)):
-        response, _ = _enter(Client(REMOTE_ADDR=f"198.51.100.{attempt + 1}"), _form("ada@example.org"))
+        response, _ = _enter(Client(REMOTE_ADDR=f"198.51.100.{attempt + 1}"), _form("ada.room@example.org"))
         assert response.status_code == 200
-    response, content = _enter(Client(REMOTE_ADDR="198.51.100.200"), _form("ADA@example.org"))
+    response, content = _enter(Client(REMOTE_ADDR="198.51.100.200"), _form("ADA.room@example.org"))
     assert response.status_code == 429
     assert "This email address was sent too often" in content
-    assert 'value="ADA@example.org"' in content  # nothing typed is lost
+    assert 'value="ADA.room@example.org"' in content  # nothing typed is lost
     # Everybody else in the room still gets in.
     response, _ = _enter(Client(REMOTE_ADDR="198.51.100.200"), _form("grace@example.org"))
     assert response.status_code == 200
@@ -75,9 +77,9 @@ def test_one_address_is_limited_from_every_network(raffle, settings):
 def test_repeats_of_one_address_from_one_network_are_limited_sooner(raffle, settings):
     room = Client(REMOTE_ADDR=VENUE_WIFI)
     for _ in range(settings_rate(settings.RAFFLE_ENTRY_IP_EMAIL_RATE)):
-        assert _enter(room, _form("ada@example.org"))[0].status_code == 200
-    assert _enter(room, _form("ada@example.org"))[0].status_code == 429
-    assert _enter(room, _form("grace@example.org"))[0].status_code == 200
+        assert _enter(room, _form("ada.repeats@example.org"))[0].status_code == 200
+    assert _enter(room, _form("ada.repeats@example.org"))[0].status_code == 429
+    assert _enter(room, _form("grace.repeats@example.org"))[0].status_code == 200
 
 
 def settings_rate(rate):
