@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from meetups.markup import render_markdown
 from talks.models import Person
+from vdlm.admin_utils import CheckedAutocompleteMixin
 
 from . import services
 from .forms import AcceptForm, DeclineForm
@@ -35,7 +36,7 @@ class OwnRatingInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "name", "status", "created_at", "preferred", "average_rating"]
     list_filter = ["status", "kind"]
     search_fields = ["title", "abstract", "name", "email", "affiliation", "internal_notes"]

@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from vdlm.admin_utils import image_preview
+from vdlm.admin_utils import CheckedAutocompleteMixin, image_preview
 
 from .models import JobAd, JobAdItem, Organisation, Sponsorship
 
 
-class SponsorshipOfOrganisationInline(admin.TabularInline):
+class SponsorshipOfOrganisationInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = Sponsorship
     extra = 0
     fields = ["edition", "role", "note"]
@@ -45,7 +45,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sponsorship)
-class SponsorshipAdmin(admin.ModelAdmin):
+class SponsorshipAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["organisation", "edition", "role", "note"]
     list_filter = ["role"]
     search_fields = ["organisation__name", "edition__code"]
@@ -82,7 +82,7 @@ class JobAdStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(JobAd)
-class JobAdAdmin(admin.ModelAdmin):
+class JobAdAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "published_on", "expires_on", "status"]
     list_filter = [JobAdStatusFilter, "organisation"]
     search_fields = ["title", "tagline", "organisation__name"]

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from vdlm.admin_utils import image_preview
+from vdlm.admin_utils import CheckedAutocompleteMixin, image_preview
 
 from .models import Person, Talk, TalkSource, TalkSpeaker
 
 
-class TalkSpeakerInline(admin.TabularInline):
+class TalkSpeakerInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = TalkSpeaker
     extra = 0
     min_num = 0
@@ -23,7 +23,7 @@ class TalkSourceInline(admin.TabularInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(admin.ModelAdmin):
+class TalkAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "edition", "kind", "speaker_names", "has_slides", "has_video"]
     list_filter = ["kind", "edition__published", ("edition__start_date", admin.DateFieldListFilter)]
     search_fields = ["title", "subtitle", "abstract", "speakers__name", "edition__code"]
@@ -52,7 +52,7 @@ class TalkAdmin(admin.ModelAdmin):
         return bool(talk.video_url)
 
 
-class TalkOfPersonInline(admin.TabularInline):
+class TalkOfPersonInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = TalkSpeaker
     extra = 0
     fields = ["talk", "affiliation"]
