@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from sponsors.models import Sponsorship
 from talks.models import Talk
-from vdlm.admin_utils import image_preview
+from vdlm.admin_utils import CheckedAutocompleteMixin, image_preview
 
 from . import services
 from .archive import FORMATS, editions_for_export, export
@@ -36,7 +36,7 @@ class SiteProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "organisation", "capacity", "edition_count"]
     search_fields = ["name", "address", "organisation__name"]
     autocomplete_fields = ["organisation"]
@@ -72,7 +72,7 @@ class TalkInline(admin.TabularInline):
     show_change_link = True
 
 
-class SponsorshipInline(admin.TabularInline):
+class SponsorshipInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = Sponsorship
     extra = 0
     fields = ["organisation", "role", "position", "note"]
@@ -128,7 +128,7 @@ class HostListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "display_title",
@@ -254,7 +254,7 @@ class EditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "edition", "position", "kind", "start_time"]
     list_filter = ["kind"]
     search_fields = ["title", "edition__code"]
@@ -263,7 +263,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "edition", "position", "preview"]
     search_fields = ["title", "body", "edition__code"]
     list_select_related = ["edition"]

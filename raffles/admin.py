@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 
+from vdlm.admin_utils import CheckedAutocompleteMixin
+
 from . import services
 from .models import Raffle, RaffleDraw, RaffleEntry
 
@@ -42,11 +44,13 @@ class RaffleDrawInline(admin.StackedInline):
 
     @admin.display(description="winners (full addresses, organizers only)")
     def winners(self, record):
+        if record.pk is None:
+            return "–"  # a row forged into the form: there is no draw, nor winners
         return ", ".join(f"{entry.email} ({entry.public_id})" for entry in services.winner_entries(record)) or "–"
 
 
 @admin.register(Raffle)
-class RaffleAdmin(admin.ModelAdmin):
+class RaffleAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "edition", "prize", "opens_at", "closes_at", "status", "entries", "correct_entries"]
     list_filter = ["status"]
     search_fields = ["title", "question", "prize"]

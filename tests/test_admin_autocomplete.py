@@ -24,21 +24,20 @@ def _cases():
     """(model whose add page is posted, inline or None, autocomplete field), one per field of each admin."""
     for model, model_admin in registered_models():
         for name in model_admin.autocomplete_fields:
-            yield model, None, name, isinstance(model_admin, CheckedAutocompleteMixin)
+            yield pytest.param(model, None, name, id=f"{model._meta.label_lower}.{name}")
         for inline in model_admin.inlines:
             for name in inline.autocomplete_fields:
-                yield model, inline, name, issubclass(inline, CheckedAutocompleteMixin)
+                yield pytest.param(model, inline, name, id=f"{model._meta.label_lower}.{inline.__name__}.{name}")
 
 
-def _param(model, inline, name, checked):
-    where = f"{model._meta.label_lower}{'.' + inline.__name__ if inline else ''}.{name}"
-    # Listed here until the admin module uses the mixin (meetups/admin.py and raffles/admin.py, issue #17):
-    # the mark goes away by itself then.
-    marks = [] if checked else [pytest.mark.xfail(reason="the ModelAdmin does not use CheckedAutocompleteMixin yet")]
-    return pytest.param(model, inline, name, id=where, marks=marks)
+def test_every_admin_with_autocomplete_fields_uses_the_checked_widgets():
+    for _model, model_admin in registered_models():
+        for admin_class in (type(model_admin), *model_admin.inlines):
+            if admin_class.autocomplete_fields:
+                assert issubclass(admin_class, CheckedAutocompleteMixin), admin_class.__name__
 
 
-@pytest.mark.parametrize(("model", "inline", "name"), [_param(*case) for case in _cases()])
+@pytest.mark.parametrize(("model", "inline", "name"), list(_cases()))
 def test_an_autocomplete_field_refuses_a_value_no_row_can_have_with_a_message(organizer_client, model, inline, name):
     load_demo()
     url = admin_url(model, "add")

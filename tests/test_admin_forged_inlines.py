@@ -13,15 +13,9 @@ from tests.admin_forms import admin_url, form_data, registered_models
 pytestmark = pytest.mark.django_db
 
 
-def _param(model):
-    marks = []
-    if model._meta.label_lower == "raffles.raffle":
-        # raffles/admin.py's RaffleDrawInline.winners() reads the winners of a draw that is not saved (issue #17).
-        marks = [pytest.mark.xfail(reason="RaffleDrawInline.winners() on a new row", strict=True)]
-    return pytest.param(model, id=model._meta.label_lower, marks=marks)
-
-
-@pytest.mark.parametrize("model", [_param(model) for model, _ in registered_models()])
+@pytest.mark.parametrize(
+    "model", [model for model, _ in registered_models()], ids=lambda model: model._meta.label_lower
+)
 def test_one_more_row_than_an_inline_shows_is_no_server_error(organizer_client, model):
     load_demo()
     obj = model._default_manager.first()

@@ -11,7 +11,6 @@ each run (derandomized).
 """
 
 import pytest
-from django.contrib import admin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +18,6 @@ from meetups.demo import load_demo
 from tests.admin_forms import admin_url, form_data, registered_models
 from tests.production.markup import active_markup
 from tests.production.test_fuzz_forms import FUZZ, hostile_text
-from vdlm.admin_utils import CheckedAutocompleteMixin
 
 pytestmark = pytest.mark.django_db
 
@@ -79,23 +77,6 @@ def demo():
 ADDABLE = [model for model, _ in registered_models()]
 
 
-# Fields whose server error is known and tracked by a test of its own until the admin module is
-# fixed (issue #17): a forged row of the raffle's draws (tests/test_admin_forged_inlines.py).
-NOT_YET_FIXED = {"raffles.raffle": ("draws-",)}
-
-
-def _not_yet_checked(model_admin):
-    """Fields of admins that do not use CheckedAutocompleteMixin yet: a value no row can have
-    there is still a server error, which tests/test_admin_autocomplete.py tracks (issue #17)."""
-    names = set()
-    for admin_class in (type(model_admin), *model_admin.inlines):
-        if not issubclass(admin_class, CheckedAutocompleteMixin):
-            names.update(admin_class.autocomplete_fields)
-            if admin_class is type(model_admin):
-                names.update(field.name for field in model_admin.model._meta.many_to_many)
-    return names
-
-
 @pytest.mark.parametrize("model", ADDABLE, ids=lambda model: model._meta.label_lower)
 def test_generated_input_to_an_admin_add_form_never_gives_a_server_error(organizer_client, demo, model):
     url = admin_url(model, "add")
@@ -107,14 +88,7 @@ def test_generated_input_to_an_admin_add_form_never_gives_a_server_error(organiz
     if page.status_code == 403:
         pytest.skip(f"nobody adds or changes a {model._meta.verbose_name} by hand")
     base = form_data(page, model)
-    skipped = _not_yet_checked(admin.site.get_model_admin(model))
-    names = sorted(
-        name
-        for name in base
-        if name != "csrfmiddlewaretoken"
-        and name.rpartition("-")[2] not in skipped
-        and not name.startswith(NOT_YET_FIXED.get(model._meta.label_lower, ()))
-    )
+    names = sorted(name for name in base if name != "csrfmiddlewaretoken")
     sent = []
 
     @settings(FUZZ, max_examples=EXAMPLES_PER_MODEL)
