@@ -1,9 +1,10 @@
 """RSS and Atom feeds of editions, newest announcement first (/meetups/feed/, /meetups/feed/atom/)."""
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape, format_html, format_html_join
+
+from vdlm.feeds import XmlSafeFeed
 
 from .calendar import agenda_lines, calendar_editions, location_text
 from .markup import render_markdown
@@ -28,7 +29,7 @@ def enclosure_for(request, file_field):
     return Enclosure(request.build_absolute_uri(file_field.url), str(length), "application/pdf")
 
 
-class EditionFeed(Feed):
+class EditionFeed(XmlSafeFeed):
     """Published editions as they are announced: the newest created first."""
 
     def get_object(self, request, *args, **kwargs):

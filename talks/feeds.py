@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -14,6 +13,7 @@ from meetups.models import SiteProfile
 from meetups.queries import talk_cards
 from meetups.schedule import local_datetime
 from meetups.templatetags.vdlm_tags import nice_date
+from vdlm.feeds import XmlSafeFeed
 
 FEED_LENGTH = 30
 
@@ -27,7 +27,7 @@ def talks_with_material():
     )
 
 
-class TalkFeed(Feed):
+class TalkFeed(XmlSafeFeed):
     """The latest talks with their slides and videos."""
 
     def get_object(self, request, *args, **kwargs):

@@ -147,3 +147,14 @@ def test_the_channel_description_is_escaped_as_the_items_are(client, deck, rss, 
     # Atom's subtitle is plain text: shown as typed, not escaped twice.
     subtitle = _xml(client, atom, "application/atom+xml").findtext(f"{ATOM}subtitle")
     assert 'Deep <img src=x onerror="alert(1)"> & Co' in subtitle
+
+
+@pytest.mark.parametrize("url", ["/meetups/feed/", "/meetups/feed/atom/", "/talks/feed/", "/talks/feed/atom/"])
+def test_rows_stored_with_control_characters_before_the_validators_still_make_a_valid_feed(client, deck, url):
+    from talks.models import Talk
+
+    Edition.objects.filter(code="32").update(title="Bad\x00title\x0b\x1bhere", description="Null \x00 and \x0c here")
+    Talk.objects.filter(edition__code="32").update(title="Talk\x1b[31m red", abstract="ab\x00stract")
+    root = _xml(client, url, "application/atom+xml" if "atom" in url else "application/rss+xml")
+    text = ET.tostring(root, encoding="unicode")
+    assert "Bad title here" in text or "Talk [31m red" in text
