@@ -151,10 +151,14 @@ def test_the_channel_description_is_escaped_as_the_items_are(client, deck, rss, 
 
 @pytest.mark.parametrize("url", ["/meetups/feed/", "/meetups/feed/atom/", "/talks/feed/", "/talks/feed/atom/"])
 def test_rows_stored_with_control_characters_before_the_validators_still_make_a_valid_feed(client, deck, url):
+    from django.db import connection
+
     from talks.models import Talk
 
-    Edition.objects.filter(code="32").update(title="Bad\x00title\x0b\x1bhere", description="Null \x00 and \x0c here")
-    Talk.objects.filter(edition__code="32").update(title="Talk\x1b[31m red", abstract="ab\x00stract")
+    nul = "\x00" if connection.vendor == "sqlite" else ""  # PostgreSQL stores no NUL character at all
+    Edition.objects.filter(code="32").update(title=f"Bad{nul}title\x0b\x1bhere", description=f"Null {nul} and \x0c")
+    Talk.objects.filter(edition__code="32").update(title="Talk\x1b[31m red", abstract=f"ab{nul}stract\x08")
     root = _xml(client, url, "application/atom+xml" if "atom" in url else "application/rss+xml")
     text = ET.tostring(root, encoding="unicode")
-    assert "Bad title here" in text or "Talk [31m red" in text
+    # Titles are one line: each run of control characters became one space.
+    assert (f"Bad{' ' if nul else ''}title here" if "/meetups/" in url else "Talk [31m red") in text
