@@ -16,9 +16,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from meetups.models import AgendaItem
-from meetups.templatetags.vdlm_tags import markdown_inline, nice_time
 from sponsors.models import JobAdItem
 from talks.models import Talk
+from vdlm.templatetags.vdlm_tags import markdown_inline, nice_time
 
 from .models import DeckSlide, Section
 from .qr import qr_svg

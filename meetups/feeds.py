@@ -5,11 +5,11 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape, format_html, format_html_join
 
 from vdlm.feeds import XmlSafeFeed
+from vdlm.templatetags.vdlm_tags import edition_when, nice_time
 
 from .calendar import agenda_lines, calendar_editions, location_text
 from .markup import render_markdown
 from .models import SiteProfile
-from .templatetags.vdlm_tags import edition_when, nice_time
 
 FEED_LENGTH = 20
 

@@ -62,7 +62,7 @@ def _calendar_links(request, edition):
 # columns the page shows, and plain rows instead of model instances below the hero: the
 # row classes of the edition page (meetups/queries.py) for agenda items, speakers and a
 # talk's edition, and the one below for the talk cards, with what the tags talk_card and
-# agenda_item (meetups/templatetags/vdlm_tags.py) read on a talk.
+# agenda_item (vdlm/templatetags/vdlm_tags.py) read on a talk.
 
 _TALK_KIND_LABELS = dict(Talk.Kind.choices)
 

@@ -12,8 +12,8 @@ from meetups.markup import render_markdown
 from meetups.models import SiteProfile
 from meetups.queries import talk_cards
 from meetups.schedule import local_datetime
-from meetups.templatetags.vdlm_tags import nice_date
 from vdlm.feeds import XmlSafeFeed
+from vdlm.templatetags.vdlm_tags import nice_date
 
 FEED_LENGTH = 30
 

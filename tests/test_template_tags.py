@@ -13,7 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.dateformat import format as django_date_format
 from PIL import Image
 
-from meetups.templatetags.vdlm_tags import (
+from meetups.thumbnails import get_thumbnail
+from tests.factories import EditionFactory, PersonFactory
+from vdlm.templatetags.vdlm_tags import (
     edition_when,
     iso_date,
     nice_date,
@@ -22,8 +24,6 @@ from meetups.templatetags.vdlm_tags import (
     youtube_embed_url,
     youtube_id,
 )
-from meetups.thumbnails import get_thumbnail
-from tests.factories import EditionFactory, PersonFactory
 
 
 def test_dates_are_written_the_way_people_write_them():
