@@ -132,12 +132,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # about 15 % of a page rendered from the database (`make bench`).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 else:
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend with a health check that costs no round trip when the server
-        # has said nothing (vdlm/db/postgresql/base.py).
-        DATABASES["default"]["ENGINE"] = "vdlm.db.postgresql"
     # Each worker keeps its connection for a minute instead of reconnecting for every
-    # request; the health check notices one the server closed meanwhile.
+    # request; Django's health check (a SELECT 1 before a request reuses it) notices one
+    # the server closed meanwhile.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
