@@ -21,6 +21,13 @@ def test_suite_runs_on_the_database_ci_asked_for():
         assert cursor.fetchone() == (1,)
 
 
+def test_suite_runs_on_the_django_ci_asked_for():
+    import django
+
+    expected = os.environ.get("VDLM_EXPECT_DJANGO")
+    assert expected is None or django.get_version() == expected
+
+
 postgresql_only = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL's connection health check"
 )
