@@ -54,7 +54,9 @@ def path_maker(viewname, kwarg):
 
 
 def absolute(request, path):
-    """request.build_absolute_uri(path), without parsing again a path the site made itself."""
-    if path.startswith("/") and not path.startswith("//") and "/." not in path:
-        return request._current_scheme_host + path
+    """request.build_absolute_uri(path): Django's own, which the page cache puts behind it anyway.
+
+    It used to join request._current_scheme_host (private API) and the path itself, to save
+    parsing a path the site made; the documented method gives the same URL.
+    """
     return request.build_absolute_uri(path)
