@@ -70,3 +70,12 @@ def test_concurrent_increments_lose_nothing(counter_cache):
     for thread in threads:
         thread.join()
     assert counter_cache.get("burst") == 200
+
+
+@pytest.mark.django_db
+def test_a_room_full_of_counters_culls_none_of_them(counter_cache):
+    """150 entrants count under four keys each: the first counter of the evening must survive them all."""
+    counter_cache.add("0-first-entrant", 1, 600)
+    for key in range(150 * 4):
+        counter_cache.add(f"counter-{key}", 1, 600)
+    assert counter_cache.incr("0-first-entrant") == 2

@@ -160,6 +160,11 @@ else:
         "ratelimit": {
             "BACKEND": "vdlm.cache.AtomicDatabaseCache",
             "LOCATION": "vdlm_ratelimit_cache",
+            # Each entry counts under four keys (its network, its address, both, the form's
+            # token). With Django's default of 300 rows, a room of 150 entrants made every
+            # write cull the table: live counters deleted (limits reset) and, on PostgreSQL,
+            # concurrent culls deadlocked. Expired rows go once the table passes this.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
     }
 RATELIMIT_USE_CACHE = "ratelimit"
