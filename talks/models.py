@@ -3,12 +3,38 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Lower
 
 from vdlm.links import path_to
 from vdlm.uploads import RandomFileName, UploadImageField
 from vdlm.validators import validate_image_upload, validate_pdf_upload, validate_single_line, validate_web_url
+
+
+class PersonQuerySet(models.QuerySet):
+    def speakers(self, *, year=None, kind=None):
+        """People with a talk at a published edition (of that year, of that kind of talk)."""
+        talks = TalkSpeaker.objects.filter(person=OuterRef("pk"), talk__edition__published=True)
+        if year:
+            talks = talks.filter(talk__edition__start_date__year=year)
+        if kind:
+            talks = talks.filter(talk__kind=kind)
+        return self.filter(Exists(talks))
+
+    def with_talk_summary(self):
+        """Each person with `talk_count` (talks at published editions) and the title and slug of
+        the latest of them (`latest_talk_title`, `latest_talk_slug`), as the speaker list shows them."""
+        published_talks = TalkSpeaker.objects.filter(person=OuterRef("pk"), talk__edition__published=True)
+        latest = published_talks.order_by("-talk__edition__start_date", "-talk__edition__pk", "-talk__pk")
+        return self.annotate(
+            talk_count=Count(
+                "talk_speakers__talk",
+                filter=Q(talk_speakers__talk__edition__published=True),
+                distinct=True,
+            ),
+            latest_talk_title=Subquery(latest.values("talk__title")[:1]),
+            latest_talk_slug=Subquery(latest.values("talk__slug")[:1]),
+        )
 
 
 class Person(models.Model):
@@ -34,6 +60,8 @@ class Person(models.Model):
     scholar_url = models.URLField("Google Scholar", blank=True, validators=[validate_web_url])
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
@@ -55,10 +83,37 @@ class Person(models.Model):
         return path_to("talks:speaker_detail", slug=self.slug)
 
 
+# What a page shows of a talk's speakers besides their affiliation at the time: the name and the
+# link (the slug). Only these columns are read: a person's bio can be long, and a list shows dozens.
+SPEAKER_NAME_FIELDS = ("person__name", "person__slug")
+
+
 class TalkQuerySet(models.QuerySet):
     def published(self):
         """Talks of published editions only."""
         return self.filter(edition__published=True)
+
+    def with_speakers(self, *person_fields):
+        """Each talk's speakers in order in talk.talk_speakers.all(), with the affiliation of the time and
+        their person: the name and slug only, and `person_fields` ("person__photo") besides. One query."""
+        speakers = (
+            TalkSpeaker.objects.select_related("person")
+            .only("talk", "person", "affiliation", *SPEAKER_NAME_FIELDS, *person_fields)
+            .order_by("position", "pk")
+        )
+        return self.prefetch_related(Prefetch("talk_speakers", queryset=speakers))
+
+    def cards(self):
+        """Published talks with what a talk card shows: the edition and the speakers."""
+        return self.published().select_related("edition").with_speakers()
+
+    def with_material(self):
+        """Talks with slides (uploaded or linked) or a video."""
+        return self.filter(~Q(slides_file="") | ~Q(slides_url="") | ~Q(video_url=""))
+
+    def latest_first(self):
+        """The latest edition's talks first, by title within an edition."""
+        return self.order_by("-edition__start_date", "-edition__pk", "title", "pk")
 
 
 # Paths under /talks/ that are not talks (talks/urls.py lists them before talks/<slug>/).

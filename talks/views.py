@@ -1,34 +1,24 @@
 """Talks and speakers across every edition."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 
-from meetups.models import Edition
-from meetups.queries import edition_agenda, talk_cards
+from meetups.models import AgendaItem, Edition
 from meetups.structured_data import talk_event
 from sponsors.models import Sponsorship
 from vdlm.permissions import can_preview
 
 from .forms import SpeakerSearchForm, TalkFilterForm
-from .models import Person, Talk, TalkSpeaker
-from .queries import (
-    add_speakers_and_sources,
-    edition_sponsorships,
-    organized_editions,
-    person_by_slug,
-    person_talks,
-    sibling_talks,
-    talk_by_slug,
-)
+from .models import Person, Talk, TalkSource, TalkSpeaker
 
 TALK_PAGE_SIZE = 24
 SPEAKER_PAGE_SIZE = 48
 
 
 def _talk_queryset(filters):
-    talks = talk_cards()
+    talks = Talk.objects.cards()
     if filters["year"]:
         talks = talks.filter(edition__start_date__year=filters["year"])
     if filters["kind"]:
@@ -39,7 +29,7 @@ def _talk_queryset(filters):
         talks = talks.filter(
             Q(title__icontains=query) | Q(subtitle__icontains=query) | Exists(by_speaker)
         )
-    return talks.order_by("-edition__start_date", "-edition__pk", "title", "pk")
+    return talks.latest_first()
 
 
 def talk_list(request):
@@ -58,51 +48,44 @@ def talk_list(request):
 
 
 def talk_detail(request, slug):
-    # Five queries (talks/queries.py): the talk with its edition, the other talks of the edition,
-    # the speakers and sources of them all, and the sponsors and agenda for the schema.org data.
-    talk = talk_by_slug(slug)
+    # Five queries: every talk of the talk's edition (the talk among them) with the edition and
+    # its venue, their speakers, the talk's sources, and the sponsors and the agenda for the
+    # schema.org data. Sorted by the title alone, in the database, as the page always did.
+    talks = list(
+        Talk.objects.filter(edition__talks__slug=slug)
+        .select_related("edition__venue")
+        .with_speakers("person__photo")
+        .prefetch_related(
+            Prefetch("sources", queryset=TalkSource.objects.filter(talk__slug=slug).order_by("position", "pk"))
+        )
+        .order_by("title")
+    )
+    talk = next((talk for talk in talks if talk.slug == slug), None)
     if talk is None or not (talk.edition.published or can_preview(request.user, Talk)):
         raise Http404("No talk here.")
     edition = talk.edition
-    siblings = sibling_talks(talk)
-    add_speakers_and_sources(edition, [talk, *siblings])
-    sponsorships = edition_sponsorships(edition)
-    agenda = edition_agenda(edition, {})
+    sponsorships = list(
+        Sponsorship.objects.filter(edition=edition).select_related("organisation").order_by("position", "pk")
+    )
+    agenda = AgendaItem.objects.filter(edition=edition).order_by("position").only("start_time", "talk")
+    speakers = list(talk.talk_speakers.all())
     context = {
         "talk": talk,
-        "structured_data": talk_event(talk, request, sponsorships=sponsorships, agenda=agenda),
+        "structured_data": talk_event(talk, request, sponsorships=sponsorships, agenda=list(agenda)),
         "host": next((row for row in sponsorships if row.role == Sponsorship.Role.HOST), None),
         "edition": edition,
-        "speakers": talk.talk_speakers,
-        "sources": talk.sources,
-        "siblings": siblings,
+        "speakers": speakers,
+        "sources": list(talk.sources.all()),
+        "siblings": [other for other in talks if other is not talk],
         "is_draft": not edition.published,
     }
     return render(request, "talks/talk_detail.html", context)
 
 
-def _public_speakers():
-    published_talks = TalkSpeaker.objects.filter(person=OuterRef("pk"), talk__edition__published=True)
-    latest = published_talks.order_by("-talk__edition__start_date", "-talk__edition__pk", "-talk__pk")
-    return (
-        Person.objects.filter(Exists(published_talks))
-        .annotate(
-            talk_count=Count(
-                "talk_speakers__talk",
-                filter=Q(talk_speakers__talk__edition__published=True),
-                distinct=True,
-            ),
-            latest_talk_title=Subquery(latest.values("talk__title")[:1]),
-            latest_talk_slug=Subquery(latest.values("talk__slug")[:1]),
-        )
-        .order_by("name", "pk")
-    )
-
-
 def speaker_list(request):
     form = SpeakerSearchForm(request.GET or None)
     query = form.query()
-    speakers = _public_speakers()
+    speakers = Person.objects.speakers().with_talk_summary().order_by("name", "pk")
     if query:
         speakers = speakers.filter(Q(name__icontains=query) | Q(affiliation__icontains=query))
     page_obj = Paginator(speakers, SPEAKER_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -111,12 +94,28 @@ def speaker_list(request):
 
 
 def speaker_detail(request, slug):
-    # Three queries (talks/queries.py): the person, their talks with every speaker, the editions they organized.
-    person = person_by_slug(slug)
+    # Three queries: the person's talks, drafts too, with their editions; every speaker of those
+    # talks, whole people, the person among them (a query of its own only for someone without a
+    # talk); and the editions the person organized. Visitors get the published ones only.
+    talks = list(
+        Talk.objects.filter(talk_speakers__person__slug=slug)
+        .select_related("edition")
+        .prefetch_related(
+            Prefetch("talk_speakers", queryset=TalkSpeaker.objects.select_related("person").order_by("position", "pk"))
+        )
+        .order_by("-edition__start_date", "-edition__pk", "title", "pk")
+    )
+    speaking = (speaker.person for talk in talks for speaker in talk.talk_speakers.all())
+    person = next((person for person in speaking if person.slug == slug), None)
     if person is None:
-        raise Http404("No speaker here.")
-    talks = person_talks(person)
-    organized = organized_editions(person)
+        person = Person.objects.filter(slug=slug).first()
+        if person is None:
+            raise Http404("No speaker here.")
+    organized = list(
+        Edition.objects.filter(organizers__slug=slug)
+        .order_by("-start_date", "-pk")
+        .only("code", "title", "number", "kind", "topic", "start_date", "published")
+    )
     is_public = any(talk.edition.published for talk in talks) or any(edition.published for edition in organized)
     preview = can_preview(request.user, Person)
     # People appear publicly through a published talk or edition; others have no page yet.

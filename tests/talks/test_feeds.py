@@ -53,6 +53,8 @@ def test_talks_with_slides_or_video_are_listed_with_speakers_and_links(client, d
     )
     assert f'<a href="{deck.self_supervised.slides_url}">Slides</a>' in description
     assert '<a href="https://www.youtube.com/watch?v=GSMh5fw2Mjo">Video</a>' in description
+    # The description template is one line: no whitespace of its own around the HTML.
+    assert description.endswith("</a></p>") and description == description.strip()
     neurips = items["http://testserver/talks/report-from-neurips-2019/"].findtext("description")
     assert "by René Donner (contextflow GmbH)" in neurips
 

@@ -1,4 +1,4 @@
-"""The talk and speaker pages, read from values rows (talks/queries.py): what they show, and at what cost."""
+"""The talk and speaker pages: what they show, and at what cost."""
 
 import datetime
 from io import BytesIO
@@ -8,9 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from meetups.queries import EditionLink
 from talks.models import Talk
-from talks.queries import SpeakerLink, TalkRow, person_talks, talk_by_slug
 from tests.factories import EditionFactory, PersonFactory, TalkFactory, TalkSourceFactory, TalkSpeakerFactory
 from tests.html_helpers import links, parse, text
 
@@ -27,72 +25,25 @@ def _pdf():
     return SimpleUploadedFile("slides.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
 
-def _talk_row(talk):
-    """The TalkRow of a saved talk, as the pages build it."""
-    return TalkRow(
-        talk.pk, talk.kind, talk.title, talk.subtitle, talk.slug, talk.abstract, talk.slides_file.name,
-        talk.slides_url, talk.video_url, edition=None,
-    )
+def test_a_talk_without_a_venue_is_shown_without_one_and_an_unknown_slug_is_404(client):
+    TalkFactory(slug="online", title="Online talk", edition=EditionFactory(venue=None))
+
+    response = client.get("/talks/online/")
+
+    assert response.status_code == 200
+    assert response.context["edition"].venue is None
+    assert client.get("/talks/nothing/").status_code == 404
 
 
-# --- The row classes -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("kind", Talk.Kind.values)
-def test_a_talk_row_answers_as_the_talk_does(kind):
-    talk = TalkFactory(kind=kind, slides_url="https://example.org/slides")
-    row = _talk_row(talk)
-
-    assert (row.get_absolute_url(), row.get_kind_display(), row.slides_link) == (
-        talk.get_absolute_url(),
-        talk.get_kind_display(),
-        talk.slides_link,
-    )
-
-
-def test_a_talk_row_links_uploaded_slides_as_the_talk_does():
-    talk = TalkFactory(slides_file=_pdf())
-
-    row = _talk_row(talk)
-
-    assert row.slides_link == talk.slides_file.url
-    assert row.slides_link.endswith(".pdf")
-
-
-def test_a_speaker_link_has_the_photo_of_the_person_or_none():
-    with_photo = PersonFactory(slug="with-photo", photo=_photo())
-
-    link = SpeakerLink(with_photo.name, with_photo.slug, with_photo.photo.name)
-
-    assert link.photo.url == with_photo.photo.url
-    assert link.get_absolute_url() == "/speakers/with-photo/"
-    assert not SpeakerLink("No Photo", "no-photo", "").photo
-
-
-def test_an_edition_link_is_the_editions_url():
-    edition = EditionFactory(code="AI", start_date=datetime.date(2024, 5, 2))
-
-    link = EditionLink("AI", edition.start_date, True)
-
-    assert link.get_absolute_url() == edition.get_absolute_url() == "/meetups/ai/"
-
-
-def test_a_talk_without_a_venue_has_an_edition_without_one():
-    TalkFactory(slug="online", edition=EditionFactory(venue=None))
-
-    assert talk_by_slug("online").edition.venue is None
-    assert talk_by_slug("nothing") is None
-
-
-def test_person_talks_include_drafts_and_each_talk_once_with_all_its_speakers():
-    person, other = PersonFactory(), PersonFactory()
-    draft = TalkFactory(edition=EditionFactory(published=False), speakers=[other, person])
+def test_draft_talks_on_a_speaker_page_come_once_each_with_all_their_speakers(organizer_client):
+    person, other = PersonFactory(name="Ada", slug="ada"), PersonFactory(name="Alan")
+    draft = TalkFactory(edition=EditionFactory(published=False), title="Draft talk", speakers=[other, person])
     TalkSourceFactory.create_batch(2, talk=draft)
 
-    (talk,) = person_talks(person)
+    page = parse(organizer_client.get("/speakers/ada/"))
 
-    assert (talk.pk, talk.edition.published) == (draft.pk, False)
-    assert [row.person.name for row in talk.talk_speakers] == [other.name, person.name]
+    assert [title for level, title in page.headings if level == 3] == ["Draft talk"]
+    assert "Draft talk by Alan, TU Wien; Ada, TU Wien" in page.text
 
 
 # --- The talk page ---------------------------------------------------------------------------
