@@ -10,7 +10,6 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from vdlm.compiled_query import CompiledInsertMixin
 from vdlm.links import path_to
 from vdlm.validators import validate_single_line
 
@@ -186,7 +185,7 @@ class Raffle(models.Model):
         return timezone.now() >= self.closes_at
 
 
-class RaffleEntry(CompiledInsertMixin, models.Model):
+class RaffleEntry(models.Model):
     class Source(models.TextChoices):
         WEB = "web", "Web form"
         EMAIL = "email", "Email"

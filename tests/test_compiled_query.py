@@ -3,14 +3,12 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Upper
-from django.db.models.signals import post_save
+from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from meetups.models import Edition
-from raffles.models import Raffle, RaffleEntry
+from raffles.models import Raffle
 from talks.models import Talk
 from tests.factories import EditionFactory, OrganisationFactory, RaffleFactory, TalkFactory, VenueFactory
 from vdlm.compiled_query import CompiledQuery, Instances, rows_for_ids, rows_for_key
@@ -223,76 +221,3 @@ def test_instances_through_a_relation_of_the_queried_model():
     with CaptureQueriesContext(connection) as queries:
         assert edition.venue.name == "Takeda Wien"
     assert len(queries) == 0
-
-
-# --- CompiledInsertMixin (RaffleEntry uses it) ------------------------------------------
-
-
-def _stored(entry):
-    return RaffleEntry.objects.filter(pk=entry.pk).values().get()
-
-
-def test_new_rows_inserted_through_the_kept_insert_are_stored_as_given():
-    raffle = RaffleFactory()
-    moment = datetime.datetime(2020, 2, 9, 23, 59, 30, tzinfo=datetime.UTC)
-    entries = [
-        RaffleEntry(
-            raffle=raffle,
-            email=f"  Entrant{number}@Example.org ",
-            name="Zoë ‘quoted’ <b>" if number % 2 else "",
-            answer="François Chollet" if number % 2 else "Yann LeCun",
-            news_opt_in=bool(number % 2),
-            source=RaffleEntry.Source.WEB if number % 2 else RaffleEntry.Source.EMAIL,
-            submitted_at=moment + datetime.timedelta(seconds=number),
-            confirmed_at=None if number % 2 else moment,
-            consented_at=moment,
-            correct_override=[None, True, False][number % 3],
-        )
-        for number in range(6)
-    ]
-    with CaptureQueriesContext(connection) as queries:
-        for entry in entries:
-            entry.save()
-    inserts = [query["sql"] for query in queries if query["sql"].startswith("INSERT")]
-    assert len(inserts) == 6  # the first through Django's compiler, the others through the SQL it wrote
-
-    assert len({entry.pk for entry in entries}) == 6 and all(entry.pk for entry in entries)
-    for number, entry in enumerate(entries):
-        assert entry._state.adding is False and entry._state.db == "default"
-        stored = _stored(entry)
-        assert stored["email"] == f"Entrant{number}@Example.org"  # RaffleEntry.save() still strips it
-        assert stored["answer_correct"] is bool(number % 2)  # ...and still checks the answer
-        assert stored["public_id"] == entry.public_id
-        assert stored["name"] == entry.name and stored["source"] == entry.source
-        assert stored["news_opt_in"] is entry.news_opt_in
-        assert stored["submitted_at"] == moment + datetime.timedelta(seconds=number)
-        assert stored["confirmed_at"] == entry.confirmed_at
-        assert stored["correct_override"] is entry.correct_override
-        assert stored["message_id"] == "" and stored["anonymised_at"] is None
-
-
-def test_a_duplicate_is_refused_by_the_database_as_before():
-    raffle = RaffleFactory()
-    RaffleEntry(raffle=raffle, email="twice@example.org", answer="x").save()
-    RaffleEntry(raffle=raffle, email="once@example.org", answer="x").save()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        RaffleEntry(raffle=raffle, email="TWICE@example.org", answer="y").save()
-    assert RaffleEntry.objects.filter(raffle=raffle).count() == 2
-
-
-def test_signals_are_sent_and_expressions_still_work():
-    raffle = RaffleFactory()
-    RaffleEntry(raffle=raffle, email="first@example.org", answer="x").save()
-    created = []
-
-    def saved(sender, instance, **kwargs):
-        created.append((instance.email, kwargs["created"]))
-
-    post_save.connect(saved, sender=RaffleEntry, dispatch_uid="test-compiled-insert")
-    try:
-        entry = RaffleEntry(raffle=raffle, email="second@example.org", answer="x", name=Upper(Value("shouted")))
-        entry.save()
-    finally:
-        post_save.disconnect(dispatch_uid="test-compiled-insert", sender=RaffleEntry)
-    assert created == [("second@example.org", True)]
-    assert _stored(entry)["name"] == "SHOUTED"
