@@ -21,12 +21,11 @@ import datetime
 import hashlib
 import hmac
 import logging
-import weakref
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, Value
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
@@ -139,55 +138,27 @@ def lock_for_entry(raffle_pk):
     """The raffle row, read fresh and locked against a draw, but not against other entries.
 
     On PostgreSQL a shared lock (FOR SHARE): any number of entries hold it at once,
-    while a draw's exclusive lock (FOR UPDATE) waits until every entry begun before it
-    has committed, and an entry that comes during a draw waits for it and then reads
-    the raffle as the draw left it ("drawn": it stores nothing). With the exclusive
-    lock that draws take, every entry waited for the one before it to commit, and on
-    raffle night they all queue on that one row: 242 entries/s at most on the
-    benchmark machine (bench/results.md).
+    while a draw's exclusive lock (FOR UPDATE, select_for_update()) waits until every
+    entry begun before it has committed, and an entry that comes during a draw waits for
+    it and then reads the raffle as the draw left it ("drawn": it stores nothing). With
+    the exclusive lock that draws take, every entry waited for the one before it to
+    commit, and on raffle night they all queue on that one row: 242 entries/s at most on
+    the benchmark machine (bench/results.md). The ORM has no FOR SHARE, hence raw SQL.
 
     SQLite has no row locks: its IMMEDIATE transactions let one writer in at a time,
-    which serializes entries and draws on their own; the SELECT there locks nothing.
+    which serializes entries and draws on their own; select_for_update() is a no-op there.
     """
-    database = connections[DEFAULT_DB_ALIAS]
-    if database.vendor not in _LOCK_SUFFIX:
+    if connection.vendor != "postgresql":
         return Raffle.objects.select_for_update().get(pk=raffle_pk)
-    sql, field_names, converters = _lock_query(database)
-    with database.cursor() as cursor:
-        cursor.execute(sql, [raffle_pk])
-        row = cursor.fetchone()
-    if row is None:
+    rows = list(Raffle.objects.raw(SHARE_LOCK_SQL, [raffle_pk]))
+    if not rows:
         raise Raffle.DoesNotExist(f"There is no raffle {raffle_pk}.")
-    values = list(row)
-    for index, (functions, expression) in converters.items():
-        for function in functions:
-            values[index] = function(values[index], expression, database)
-    return Raffle.from_db(DEFAULT_DB_ALIAS, field_names, values)
+    return rows[0]
 
 
-# What lock_for_entry() adds to the ORM's SELECT, by database.
-_LOCK_SUFFIX = {"postgresql": " FOR SHARE", "sqlite": ""}
-# {database connection (one per thread): its lock query}: see _lock_query().
-_lock_queries = weakref.WeakKeyDictionary()
-
-
-def _lock_query(database):
-    """(SQL, field names of its columns, their converters): the ORM's own SELECT of one raffle, plus the lock.
-
-    Built once per connection: none of it ever changes. The ORM (or a raw queryset)
-    would work out the same SQL, columns and converters again for every entry, which
-    took longer than the database needs to answer.
-    """
-    if database not in _lock_queries:
-        compiler = Raffle.objects.filter(pk=0).order_by().query.get_compiler(connection=database)
-        sql, _ = compiler.as_sql()
-        columns = [column for column, _sql, _alias in compiler.select]
-        _lock_queries[database] = (
-            sql + _LOCK_SUFFIX[database.vendor],
-            [column.target.attname for column in columns],
-            compiler.get_converters(columns),
-        )
-    return _lock_queries[database]
+# Raffle._meta.db_table and the primary key's column, written out (a test checks they still are);
+# every column, so that the raffle comes back with all its fields.
+SHARE_LOCK_SQL = 'SELECT * FROM "raffles_raffle" WHERE "id" = %s FOR SHARE'
 
 
 def confirmation_token(entry):

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from raffles import services
-from raffles.models import RaffleDraw, RaffleEntry
+from raffles.models import Raffle, RaffleDraw, RaffleEntry
 from tests.factories import RaffleFactory
 
 WAIT = 20  # seconds before a stuck test fails instead of hanging
@@ -102,3 +102,21 @@ def postgres_only():
 
 
 pytestmark = pytest.mark.usefixtures("postgres_only")
+
+
+@pytest.mark.django_db
+def test_the_share_lock_reads_the_whole_raffle_row():
+    raffle = RaffleFactory(requires_confirmation=False)
+    with transaction.atomic():
+        locked = services.lock_for_entry(raffle.pk)
+    assert locked.get_deferred_fields() == set()
+    stored = Raffle.objects.get(pk=raffle.pk)
+    assert [getattr(locked, field.attname) for field in stored._meta.concrete_fields] == [
+        getattr(stored, field.attname) for field in stored._meta.concrete_fields
+    ]
+
+
+@pytest.mark.django_db
+def test_the_share_lock_of_a_missing_raffle_says_so():
+    with pytest.raises(Raffle.DoesNotExist), transaction.atomic():
+        services.lock_for_entry(0)

@@ -9,7 +9,7 @@ from django.core import signing
 from django.utils import timezone
 
 from raffles import services
-from raffles.models import RaffleEntry
+from raffles.models import Raffle, RaffleEntry
 from tests.factories import RaffleEntryFactory, RaffleFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,9 @@ def test_erase_person_across_raffles():
     assert list(RaffleEntry.objects.filter(email__icontains="example.org").values_list("email", flat=True)) == [
         "bo@example.org"
     ]
+
+
+def test_the_share_lock_sql_names_the_raffle_table_and_its_key():
+    # Written out in raffles/services.py (PostgreSQL only): a renamed table or key must fail here, on any database.
+    assert (Raffle._meta.db_table, Raffle._meta.pk.column) == ("raffles_raffle", "id")
+    assert services.SHARE_LOCK_SQL == 'SELECT * FROM "raffles_raffle" WHERE "id" = %s FOR SHARE'
