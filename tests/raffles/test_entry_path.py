@@ -1,8 +1,7 @@
-"""What stays true while an entry is made cheaply: every entrant's own page, a raffle's
-changes at once, the locked raffle deciding, and one row per address.
+"""What stays true on the entry path: every entrant's own page, a raffle's changes at once,
+the locked raffle deciding, and one row per address.
 
-(raffles.views keeps the thank-you page and the raffle between requests;
-raffles.services.submit_entry inserts without a savepoint of its own.)
+(raffles.services.submit_entry inserts without a savepoint of its own.)
 """
 
 import time
@@ -94,10 +93,18 @@ def test_a_raffle_cancelled_after_an_entry_refuses_the_next_one(client, raffle):
     assert list(RaffleEntry.objects.values_list("email", flat=True)) == ["ada@example.org"]
 
 
-def test_the_locked_raffle_decides_even_when_nothing_announced_the_change(client, raffle):
+def test_the_locked_raffle_decides_even_when_the_views_first_look_found_it_open(raffle):
+    # The view's first look happened before a draw committed: the fresh read under the lock decides.
+    first_look = Raffle.objects.get(pk=raffle.pk)
+    Raffle.objects.filter(pk=raffle.pk).update(status=Raffle.Status.DRAWN)
+    with pytest.raises(services.RaffleClosedError, match="No more entries are accepted."):
+        services.submit_entry(first_look, email="grace@example.org", answer="Chollet")
+    assert not RaffleEntry.objects.exists()
+
+
+def test_a_raffle_drawn_without_a_signal_refuses_the_next_entry(client, raffle):
     _post(client, "ada@example.org")
-    # A bulk update sends no signal, so the site's content version stays: the view's
-    # first look still finds the raffle open, the fresh read under the lock does not.
+    # A bulk update sends no signal and changes no content version: the next entry sees it all the same.
     Raffle.objects.filter(pk=raffle.pk).update(status=Raffle.Status.DRAWN)
     response, content = _post(client, "grace@example.org")
     assert response.status_code == 403
