@@ -51,15 +51,16 @@ class EditionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return edition_label(obj)
 
-    def _check_values(self, value):
+    def clean(self, value):
         # An id no database column can hold is no choice: SQLite would raise OverflowError
         # (a server error) on the query instead of finding nothing (found by the fuzz test).
-        for pk in value:
-            if not _DATABASE_ID.fullmatch(str(pk)):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
-                )
-        return super()._check_values(value)
+        if isinstance(value, list | tuple):
+            for pk in value:
+                if pk not in self.empty_values and not _DATABASE_ID.fullmatch(str(pk)):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super().clean(value)
 
 
 def _normalise_link(line):
