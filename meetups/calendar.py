@@ -6,9 +6,9 @@ downloads (stable UID), keep its local time across daylight saving changes
 (DTSTART with TZID=Europe/Vienna and a VTIMEZONE), and show where and what
 (LOCATION with the address, DESCRIPTION with the agenda and speakers).
 
-The events are written here, line by line, from plain rows: three queries
-(editions with venue and host, agenda items, talks with their speakers) and no
-model instances below the edition. The icalendar library writes the calendar's
+The events are written here, line by line: three queries (editions with venue
+and host, then the agenda items and the talks with their speakers as values, as
+the lines need them). The icalendar library writes the calendar's
 own properties and the VTIMEZONE; it would write the events byte for byte as
 they are written here (tests/meetups/test_calendar.py checks it), but building
 and folding its property objects took half of the subscription's time.
@@ -27,7 +27,6 @@ from icalendar import Calendar, Timezone, vDatetime
 
 from sponsors.models import Sponsorship
 from talks.models import Talk
-from vdlm.compiled_query import CompiledQuery, Instances, rows_for_ids
 from vdlm.links import absolute
 from vdlm.validators import one_line
 
@@ -74,28 +73,13 @@ def event_editions():
 
 
 def subscription_editions():
-    """What the subscription lists: upcoming editions and those of the past year, oldest first.
-
-    As event_editions() gives them, from a query compiled once per process
-    (vdlm/compiled_query.py): calendar apps poll it all day.
-    """
+    """What the subscription lists: upcoming editions and those of the past year, oldest first (event_editions())."""
     cutoff = timezone.localdate() - datetime.timedelta(days=SUBSCRIPTION_PAST_DAYS)
-    editions = []
-    for row in _SUBSCRIPTION(cutoff):
-        edition = _EVENT_EDITIONS.load(row)
-        edition.host_name = row[-1]
-        editions.append(edition)
-    return editions
-
-
-_EVENT_EDITIONS = Instances(Edition, "venue")
-_SUBSCRIPTION = CompiledQuery(
-    lambda cutoff: event_editions()
-    .filter(Q(end_date__isnull=True, start_date__gte=cutoff) | Q(end_date__gte=cutoff))
-    .order_by("start_date", "start_time", "pk")
-    .values_list(*_EVENT_EDITIONS.columns, "host_name"),
-    datetime.date,
-)
+    return (
+        event_editions()
+        .filter(Q(end_date__isnull=True, start_date__gte=cutoff) | Q(end_date__gte=cutoff))
+        .order_by("start_date", "start_time", "pk")
+    )
 
 
 def _host_name(request):
@@ -177,10 +161,10 @@ def _agendas(edition_ids):
     if not edition_ids:
         return {}
     items = defaultdict(list)
-    for edition_id, *item in rows_for_ids(_agenda_rows, edition_ids):
+    for edition_id, *item in _agenda_rows(edition_ids):
         items[edition_id].append(item)
     speakers = defaultdict(dict)
-    for edition_id, pk, title, name, affiliation in rows_for_ids(_talk_rows, edition_ids):
+    for edition_id, pk, title, name, affiliation in _talk_rows(edition_ids):
         names = speakers[edition_id].setdefault(pk, (title, []))[1]
         if name is not None:
             names.append(_speaker(name, affiliation))

@@ -381,6 +381,31 @@ def test_an_empty_archive_is_one_empty_page(client, db):
     assert _archive_rows(response) == []
 
 
+def test_archive_rows_show_every_change_at_once_though_they_are_kept_rendered(client, archive, on_deck_day):
+    assert "GANs in practice – Ada Example" in text(client.get("/meetups/"))
+    talk = Edition.objects.get(code="31").talks.get()
+    talk.title = "Diffusion in practice"
+    talk.save()
+    speaker = talk.talk_speakers.get().person
+    speaker.name = "Ada Lovelace"
+    speaker.save()
+    SiteProfile.objects.update(group_name="Vienna ML Meetup")  # as a row written behind the ORM's back...
+    SiteProfile.load().save()  # ...then saved in the admin
+
+    page = text(client.get("/meetups/"))
+    assert "Diffusion in practice – Ada Lovelace" in page
+    assert "GANs in practice" not in page
+    assert "details of 31st Vienna ML Meetup" in page
+
+
+def test_archive_rows_lose_the_upcoming_badge_after_the_day(client, archive):
+    with time_machine.travel(DECK_MORNING, tick=False):
+        assert "30 Jan 2020 upcoming" in text(client.get("/meetups/"))
+    with time_machine.travel(DECK_MORNING + datetime.timedelta(days=1), tick=False):
+        page = text(client.get("/meetups/"))
+    assert "30 Jan 2020 Takeda Austria" in page  # #33 is still to come
+
+
 def test_archive_form_fields_are_labelled(client, archive):
     page = parse(client.get("/meetups/"))
     labels = {attrs.get("for") for tag, attrs in page.elements if tag == "label"}

@@ -1,11 +1,10 @@
 """Template helpers shared by every page: safe Markdown, people-friendly dates,
-thumbnails, privacy-friendly video links, canonical and absolute URLs, and the
-schema.org data."""
+thumbnails, privacy-friendly video links, canonical and absolute URLs, the
+schema.org data, and the speaker names and talk cards other apps' templates show."""
 
 import datetime
 import json
 import re
-from html import escape  # as django.utils.html.escape, without its lazy-string checks: for long lists
 from urllib.parse import parse_qs, urlsplit
 
 from django import template
@@ -14,12 +13,13 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.dateformat import time_format as format_time
-from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS_ABBR
+from django.utils.dates import MONTHS, WEEKDAYS_ABBR
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from meetups.markup import render_markdown, render_markdown_inline
 from meetups.thumbnails import get_thumbnail
+from vdlm.page_cache import content_version
 
 register = template.Library()
 
@@ -195,6 +195,16 @@ def capture(parser, token):
     return _CaptureNode(nodelist, bits[2])
 
 
+@register.simple_tag(name="content_version")
+def content_version_tag():
+    """{% content_version as version %}: the site-wide content version (vdlm.page_cache), for {% cache %} keys.
+
+    It changes with every change to what the public pages show, so a fragment cached
+    under it is as fresh as a cached page.
+    """
+    return content_version()
+
+
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path):
     """The absolute URL of a path on this site ("/media/logos/takeda.png" -> "https://host/media/...")."""
@@ -228,113 +238,28 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
 
 
-# --- Lists that pages repeat hundreds of times -------------------------------------------
-# Written in Python rather than as included templates: an archive page names some 200
-# talks and 300 speakers, and the template language spends ten times longer per name.
+# --- Parts that other apps' templates include by tag -------------------------------------
+# The markup is in templates/includes/; these tags give it its context.
 
 
-def _speaker_names(talk_speakers):
-    names = []
-    for row in talk_speakers:
-        person = row.person
-        name = f'<a href="{escape(person.get_absolute_url())}">{escape(person.name)}</a>'
-        if row.affiliation:
-            name += f', <span class="affiliation">{escape(row.affiliation)}</span>'
-        names.append(name)
-    return mark_safe("; ".join(names))  # noqa: S308 - every value escaped above
-
-
-@register.simple_tag
+@register.inclusion_tag("includes/speaker_names.html")
 def speaker_names(talk_speakers):
     """The speakers of a talk, linked, each with the affiliation they had at the time."""
-    return _speaker_names(talk_speakers)
+    return {"talk_speakers": talk_speakers}
 
 
-@register.simple_tag
-def agenda_item(item):
-    """One line of "Topics for Today" (includes/agenda.html): time, title, kind, speakers.
-
-    Expects `item.talk_card`: its talk with prefetched talk_speakers, or None.
-    """
-    time = ""
-    if item.start_time:
-        clock = f"{item.start_time:%H:%M}"
-        time = f'<time datetime="{clock}">{clock}</time>'
-    talk = item.talk_card
-    title = escape(item.title)
-    if talk is not None:
-        title = f'<a href="{escape(talk.get_absolute_url())}">{title}</a>'
-    kind = item.get_kind_display()
-    if item.title.lower() != kind.lower():
-        title += f' <span class="badge kind-badge">{escape(kind)}</span>'
-    speakers = ""
-    if talk is not None:
-        names = _speaker_names(talk.talk_speakers.all())
-        if names:
-            speakers = f'<p class="agenda-speakers mb-0">by {names}</p>'
-    return mark_safe(  # noqa: S308 - every value escaped above
-        f'<li class="agenda-item agenda-{escape(item.kind)}"><span class="agenda-time">{time}</span>'
-        f'<div class="agenda-body"><p class="agenda-title mb-0">{title}</p>{speakers}</div></li>'
-    )
-
-
-@register.simple_tag
+@register.inclusion_tag("includes/talk_card.html")
 def talk_card(talk, heading="h3"):
     """A talk in a list (home, talks, a speaker's page): edition, date, kind, title, speakers, links.
 
     Expects the talk's edition and prefetched talk_speakers. `heading` is the title's
     element, h2 or h3, by where the list sits in the page's outline.
     """
-    heading = heading if heading in ("h2", "h3", "h4") else "h3"
-    edition = talk.edition
-    badges = ""
-    if talk.kind != talk.Kind.TALK:
-        badges += f' <span class="badge kind-badge">{escape(talk.get_kind_display())}</span>'
-    if not edition.published:
-        badges += ' <span class="badge text-bg-warning">Draft</span>'
-    url = escape(talk.get_absolute_url())
-    title = escape(talk.title)
-    parts = [
-        '<article class="card talk-card h-100"><div class="card-body"><p class="talk-meta mb-1">',
-        f'<a href="{escape(edition.get_absolute_url())}">#{escape(edition.code)}</a> · ',
-        f'<time datetime="{iso_date(edition.start_date)}">{nice_date(edition.start_date)}</time>{badges}</p>',
-        f'<{heading} class="h5 card-title"><a href="{url}">{title}</a></{heading}>',
-    ]
-    if talk.subtitle:
-        parts.append(f'<p class="card-subtitle mb-2">{escape(talk.subtitle)}</p>')
-    names = _speaker_names(talk.talk_speakers.all())
-    if names:
-        parts.append(f'<p class="card-text mb-2">by {names}</p>')
-    links = []
-    if talk.slides_link:
-        links.append(
-            f'<a href="{escape(talk.slides_link)}" rel="noopener">'
-            f'Slides<span class="visually-hidden"> of “{title}”</span></a>'
-        )
-    if talk.video_url:
-        links.append(f'<a href="{url}#video">Video<span class="visually-hidden"> of “{title}”</span></a>')
-    if links:
-        parts.append(f'<p class="card-text small mb-0">{" · ".join(links)}</p>')
-    parts.append("</div></article>")
-    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+    return {"talk": talk, "heading": heading if heading in ("h2", "h3", "h4") else "h3"}
 
 
-def _archive_talks(talks):
-    """An edition's talks as the archive table lists them, from [(url, title, [speaker names])]."""
-    if not talks:
-        return ""
-    items = []
-    for url, title, names in talks:
-        speakers = f" – {escape(', '.join(names))}" if names else ""
-        items.append(f'<li><a href="{escape(url)}">{escape(title)}</a>{speakers}</li>')
-    return f'<ul class="archive-talks list-unstyled small mb-0">{"".join(items)}</ul>'
-
-
-def _day_month(day):
-    return f"{day.day} {MONTHS_3[day.month].title()}"  # as the date filter's "j M"
-
-
-def _link_label(visible, description):
+@register.filter
+def label_in_name(visible, description):
     """An aria-label that starts with the link's visible text, as WCAG 2.5.3 asks ("Label in Name").
 
     A voice-control user says what they see ("click 33"), which must be the start of
@@ -345,135 +270,3 @@ def _link_label(visible, description):
     if description[: len(visible)].casefold() == visible.casefold() and not (after.isalnum() or after == "_"):
         return description
     return f"{visible}: {description}"
-
-
-@register.simple_tag
-def archive_row(edition):
-    """One edition as a row of the archive table (meetups/edition_list.html has the header).
-
-    Expects `archive_talks` set on the edition (meetups.views._attach_archive_talks).
-    """
-    url = escape(edition.get_absolute_url())
-    title = escape(edition.display_title)
-    label = escape(_link_label(edition.code, edition.display_title))
-    code = f'<a href="{url}" aria-label="{label}">{escape(edition.code)}</a>'
-    if edition.kind != edition.Kind.MEETUP:
-        code += f' <span class="badge kind-badge">{escape(edition.get_kind_display())}</span>'
-    start = edition.start_date
-    when = f'<time datetime="{start.isoformat()}">{_day_month(start)} {start.year}</time>'
-    if edition.is_multi_day:
-        when += f"–{_day_month(edition.end_date)}"
-    if edition.is_upcoming:
-        when += ' <span class="badge text-bg-success">upcoming</span>'
-    if edition.cancelled:
-        when += ' <span class="badge text-bg-danger">cancelled</span>'
-    place = escape(edition.venue.name) if edition.venue_id else ""
-    topic = ""
-    if edition.title:
-        topic = f'<span class="fw-semibold">{escape(edition.title)}</span>' + ("<br>" if edition.topic else "")
-    topic += escape(edition.topic) + _archive_talks(edition.archive_talks)
-    links = f'<a href="{url}">details<span class="visually-hidden"> of {title}</span></a>'
-    if edition.slides_link:
-        links += (
-            f' · <a href="{escape(edition.slides_link)}" rel="noopener">'
-            f'slides<span class="visually-hidden"> of {title}</span></a>'
-        )
-    video = ""
-    if edition.video_url:
-        video = (
-            f'<a href="{escape(edition.video_url)}" rel="noopener">'
-            f'video<span class="visually-hidden"> of {title}</span></a>'
-        )
-    meetup = ""
-    if edition.meetup_url:
-        meetup = (
-            f'<a href="{escape(edition.meetup_url)}" rel="noopener">'
-            f'link<span class="visually-hidden"> to {title} on meetup.com</span></a>'
-        )
-    return mark_safe(  # noqa: S308 - every value escaped above
-        f'<tr><th scope="row" class="archive-code">{code}</th>'
-        f'<td data-label="Date">{when}</td>'
-        f'<td data-label="Place">{place}</td>'
-        f'<td data-label="Topic">{topic}</td>'
-        f'<td data-label="Links">{links}</td>'
-        f'<td data-label="Video">{video}</td>'
-        f'<td data-label="Meetup.com">{meetup}</td></tr>'
-    )
-
-
-# --- The talks of an edition's page (meetups/edition_detail.html) ----------------------------
-# In Python for the same reason as the lists above: an edition shows eight talks or so, and
-# their template nodes were a fifth of the page's rendering. The markup, whitespace included,
-# is what the template wrote before, so the page reads the same byte for byte.
-
-
-@register.simple_tag
-def talks_in_brief(talks):
-    """The talks as the page's meta description names them: ' “Title” by First Speaker.' each.
-
-    Expects each talk's prefetched talk_speakers.
-    """
-    parts = []
-    for talk in talks:
-        speakers = talk.talk_speakers.all()
-        by = f" by {escape(speakers[0].person.name)}" if speakers else ""
-        parts.append(f" “{escape(talk.title)}”{by}.")
-    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
-
-
-@register.simple_tag
-def edition_talk(talk):
-    """A talk on its edition's page: title, subtitle, speakers, abstract, slides and video links.
-
-    Expects the talk's prefetched talk_speakers.
-    """
-    url = escape(talk.get_absolute_url())
-    title = escape(talk.title)
-    subtitle = f'<p class="fw-semibold">{escape(talk.subtitle)}</p>' if talk.subtitle else ""
-    names = _speaker_names(talk.talk_speakers.all())
-    speakers = f'<p class="speakers">by {names}</p>' if names else ""
-    abstract = f'<div class="prose">{render_markdown(talk.abstract, 4)}</div>' if talk.abstract else ""
-    links = ""
-    if talk.slides_link or talk.video_url:
-        slides = video = ""
-        if talk.slides_link:
-            slides = (
-                f'<a href="{escape(talk.slides_link)}" rel="noopener">'
-                f'Slides<span class="visually-hidden"> of “{title}”</span></a>'
-            )
-        if talk.video_url:
-            video = f'<a href="{url}#video">Video<span class="visually-hidden"> of “{title}”</span></a>'
-        links = f'\n    <p class="d-flex flex-wrap column-gap-3">\n      {slides}\n      {video}\n    </p>\n    '
-    return mark_safe(  # noqa: S308 - every value escaped above, the abstract sanitized
-        f'<article class="talk-detail-block" id="talk-{escape(talk.slug)}">\n'
-        f'    <h3><a href="{url}">{title}</a></h3>\n'
-        f"    {subtitle}\n    {speakers}\n    {abstract}\n    {links}\n  </article>"
-    )
-
-
-@register.simple_tag
-def hot_topics_section(talk):
-    """A hot-topics talk on its edition's page, a section of its own: speakers, abstract, sources, links.
-
-    Expects the talk's prefetched talk_speakers and sources.
-    """
-    names = _speaker_names(talk.talk_speakers.all())
-    speakers = f'<p class="speakers">by {names}</p>' if names else ""
-    abstract = f'<div class="prose">{render_markdown(talk.abstract, 3)}</div>' if talk.abstract else ""
-    sources = talk.sources.all()
-    listed = ""
-    if sources:
-        items = "".join(
-            f'<li><a href="{escape(source.url)}" rel="noopener">{escape(source.title)}</a></li>' for source in sources
-        )
-        listed = f'\n  <h3 class="h5">Sources</h3>\n  <ul class="sources">\n    {items}\n  </ul>\n  '
-    slides = ""
-    if talk.slides_link:
-        slides = f' · <a href="{escape(talk.slides_link)}" rel="noopener">Slides</a>'
-    heading = escape(talk.title) if talk.title else "Hot Topics &amp; Latest News"
-    return mark_safe(  # noqa: S308 - every value escaped above, the abstract sanitized
-        f'<section class="mt-5 hot-topics" aria-labelledby="hot-topics-{talk.pk}">\n'
-        f'  <h2 id="hot-topics-{talk.pk}">{heading}</h2>\n'
-        f"  {speakers}\n  {abstract}\n  {listed}\n"
-        f'  <p><a href="{escape(talk.get_absolute_url())}">Hot topics page</a>{slides}</p>\n</section>'
-    )
