@@ -11,13 +11,12 @@ may be added, never renamed or removed. Conventions, everywhere:
   (Vienna time, CET or CEST as on that day); an unknown time is null.
 
 Each public function takes a queryset of the rows to show, in the order to show
-them, and fetches what they need in a fixed number of values_list() queries,
-whatever the number of rows. Only editions become model instances (a page's
-worth at most, so that their titles, dates and agenda times come from the same
-code as the site's); talks, speakers, agenda items and sponsors stay plain
-tuples. A list page of editions once spent most of its time building the
-thousands of model instances of its talks and speakers, and a thousand links
-with reverse(): Output builds them from one prefix per route instead.
+them, and fetches what they need in a fixed number of queries, whatever the number
+of rows. Editions, talks and people are model instances (a page's worth, with
+only the fields the JSON has), so that their titles, dates and links come from the
+same code as the site's; what only goes out as it is stored (a talk's speakers,
+agenda items, sponsors, organizers) is read with values_list(). Output makes the
+thousand links of a page from one prefix per route.
 
 The detail endpoints go through the same functions with one row, so an item of
 a list is always exactly the JSON of its detail endpoint.
@@ -25,7 +24,7 @@ a list is always exactly the JSON of its detail endpoint.
 
 import datetime
 import re
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 
 from django.urls import reverse
 from django.utils import timezone
@@ -33,8 +32,7 @@ from django.utils import timezone
 from meetups.models import AgendaItem, Edition
 from meetups.schedule import agenda_slots, edition_end, edition_start, iso
 from sponsors.models import Organisation, Sponsorship
-from talks.models import Person, Talk, TalkSpeaker
-from vdlm.compiled_query import Instances, rows_for_ids
+from talks.models import Talk, TalkSpeaker
 from vdlm.links import absolute, path_to
 from vdlm.validators import web_uri
 
@@ -108,23 +106,7 @@ def _grouped(rows, key=0):
 
 
 # What an edition inside a talk or a speaker needs: edition_ref(), agenda_slots() and the URLs.
-_EDITION_REF_FIELDS = (
-    "id",
-    "code",
-    "number",
-    "kind",
-    "title",
-    "topic",
-    "start_date",
-    "start_time",
-    "end_date",
-    "end_time",
-)
-
-
-def _partial_edition(db, values):
-    """An Edition with only _EDITION_REF_FIELDS loaded (any other field would cost a query)."""
-    return Edition.from_db(db, _EDITION_REF_FIELDS, values)
+_EDITION_REF_FIELDS = ("code", "number", "kind", "title", "topic", "start_date", "start_time", "end_date", "end_time")
 
 
 def edition_ref(edition, out):
@@ -139,25 +121,11 @@ def edition_ref(edition, out):
     }
 
 
-# The queries of a page of results name its rows by id: rows_for_ids() compiles each
-# once per number of ids (vdlm/compiled_query.py), which saves more than they cost to run.
-
-
-def _speakers_of_talks(talk_ids):
-    return _speaker_rows(TalkSpeaker.objects.filter(talk_id__in=talk_ids))
-
-
-def _speakers_of_editions(edition_ids):
-    return _speaker_rows(TalkSpeaker.objects.filter(talk__edition_id__in=edition_ids))
-
-
-def _speaker_rows(talk_speakers):
-    ordered = talk_speakers.order_by("position", "pk")
-    return ordered.values_list("talk_id", "affiliation", "person__slug", "person__name")
-
-
-def _speaker_refs(rows, out):
-    """{talk pk: [its speakers in order, each with the affiliation they had at the time]}, from _speaker_rows()."""
+def _speaker_refs(talk_speakers, out):
+    """{talk pk: [its speakers in order, each with the affiliation they had at the time]}."""
+    rows = talk_speakers.order_by("position", "pk").values_list(
+        "talk_id", "affiliation", "person__slug", "person__name"
+    )
     refs = defaultdict(list)
     for talk_id, affiliation, slug, name in rows:
         refs[talk_id].append(
@@ -172,55 +140,38 @@ def _speaker_refs(rows, out):
     return refs
 
 
-_AGENDA_FIELDS = ("edition_id", "pk", "position", "start_time", "kind", "title", "talk_id")
-_AgendaRow = namedtuple("_AgendaRow", _AGENDA_FIELDS)
-
-
-def _agenda_rows(edition_ids):
-    return AgendaItem.objects.filter(edition_id__in=edition_ids).order_by("position").values_list(*_AGENDA_FIELDS)
-
-
 def _agenda(edition_ids):
     """{edition pk: [its agenda items in order]} for agenda_slots(): rows with pk, start_time and talk_id."""
-    return _grouped(map(_AgendaRow._make, rows_for_ids(_agenda_rows, edition_ids)))
+    items = AgendaItem.objects.filter(edition_id__in=edition_ids).order_by("position")
+    return _grouped(items.values_list("edition_id", "pk", "position", "start_time", "kind", "title", "talk_id",
+                                      named=True))
 
 
-_TALK_FIELDS = (
-    "pk",
-    "edition_id",
-    "slug",
-    "title",
-    "subtitle",
-    "kind",
-    "abstract",
-    "slides_file",
-    "slides_url",
-    "video_url",
-    "updated_at",
-)
-_TalkRow = namedtuple("_TalkRow", _TALK_FIELDS)
+# What the JSON of a talk reads of it; its edition's comes with it where the edition is not at hand.
+_TALK_FIELDS = ("edition", "slug", "title", "subtitle", "kind", "abstract", "slides_file", "slides_url", "video_url",
+                "updated_at")
 
 
-def _talk(row, out, speakers, edition, slot=(None, None)):
+def _talk(talk, out, speakers, edition, slot=(None, None)):
     """A talk with its speakers and `edition` (its edition_ref); `slot` is its (start, end) from _slots()."""
     start, end = slot
     # Talk.slides_link: the uploaded PDF, else the link.
-    slides = out.file(Talk, "slides_file", row.slides_file) if row.slides_file else web_uri(row.slides_url)
+    slides = out.request.build_absolute_uri(talk.slides_file.url) if talk.slides_file else web_uri(talk.slides_url)
     return {
-        "slug": row.slug,
-        "title": row.title,
-        "subtitle": row.subtitle,
-        "kind": row.kind,
-        "abstract": row.abstract,
-        "url": out.talk_page(row.slug),
-        "api_url": out.talk_api(row.slug),
+        "slug": talk.slug,
+        "title": talk.title,
+        "subtitle": talk.subtitle,
+        "kind": talk.kind,
+        "abstract": talk.abstract,
+        "url": out.talk_page(talk.slug),
+        "api_url": out.talk_api(talk.slug),
         "slides_url": slides,
-        "video_url": web_uri(row.video_url),
+        "video_url": web_uri(talk.video_url),
         "start": start,
         "end": end,
-        "speakers": speakers.get(row.pk, []),
+        "speakers": speakers.get(talk.pk, []),
         "edition": edition,
-        "updated_at": out.moment(row.updated_at),
+        "updated_at": out.moment(talk.updated_at),
     }
 
 
@@ -264,23 +215,19 @@ def _first_slots(edition, items):
 
 def talks(queryset, out):
     """The talks of `queryset`, in its order, with speakers, slot and edition: three queries."""
-    rows = queryset.values_list(*_TALK_FIELDS, *(f"edition__{name}" for name in _EDITION_REF_FIELDS))
-    count = len(_TALK_FIELDS)
-    talk_rows, editions = [], {}
-    for values in rows:
-        row = _TalkRow._make(values[:count])
-        if row.edition_id not in editions:
-            editions[row.edition_id] = _partial_edition(queryset.db, values[count:])
-        talk_rows.append(row)
-    if not talk_rows:
+    talk_list = list(
+        queryset.select_related("edition").only(*_TALK_FIELDS, *(f"edition__{name}" for name in _EDITION_REF_FIELDS))
+    )
+    if not talk_list:
         return []
-    speakers = _speaker_refs(rows_for_ids(_speakers_of_talks, [row.pk for row in talk_rows]), out)
+    speakers = _speaker_refs(TalkSpeaker.objects.filter(talk__in=[talk.pk for talk in talk_list]), out)
+    editions = {talk.edition_id: talk.edition for talk in talk_list}
     agenda = _agenda(list(editions))
     refs = {pk: edition_ref(edition, out) for pk, edition in editions.items()}
     slots = {pk: _first_slots(edition, agenda.get(pk, [])) for pk, edition in editions.items()}
     return [
-        _talk(row, out, speakers, refs[row.edition_id], slots[row.edition_id].get(row.pk, (None, None)))
-        for row in talk_rows
+        _talk(talk, out, speakers, refs[talk.edition_id], slots[talk.edition_id].get(talk.pk, (None, None)))
+        for talk in talk_list
     ]
 
 
@@ -307,7 +254,7 @@ def _venue(venue):
 
 
 def _agenda_item(item, start, end, talks_by_id):
-    talk_row = talks_by_id.get(item.talk_id)
+    talk = talks_by_id.get(item.talk_id)
     return {
         "position": item.position,
         "time": f"{item.start_time.hour:02}:{item.start_time.minute:02}" if item.start_time else None,  # %H:%M
@@ -315,86 +262,55 @@ def _agenda_item(item, start, end, talks_by_id):
         "end": end,
         "kind": item.kind,
         "title": item.title,
-        "talk_slug": talk_row.slug if talk_row else None,
+        "talk_slug": talk.slug if talk else None,
     }
-
-
-_SPONSORSHIP_FIELDS = (
-    "edition_id",
-    "role",
-    "note",
-    "organisation__slug",
-    "organisation__name",
-    "organisation__website",
-    "organisation__logo",
-)
-_SponsorshipRow = namedtuple("_SponsorshipRow", _SPONSORSHIP_FIELDS)
-
-
-def _sponsorship_rows(edition_ids):
-    ordered = Sponsorship.objects.filter(edition_id__in=edition_ids).order_by("position", "pk")
-    return ordered.values_list(*_SPONSORSHIP_FIELDS)
-
-
-def _talk_rows(edition_ids):
-    return Talk.objects.filter(edition_id__in=edition_ids).order_by().values_list(*_TALK_FIELDS)
-
-
-def _organizer_rows(edition_ids):
-    return (
-        Edition.organizers.through.objects.filter(edition_id__in=edition_ids)
-        .order_by("person__name", "person_id")
-        .values_list("edition_id", "person__slug", "person__name")
-    )
 
 
 def editions(queryset, out):
     """The editions of `queryset`, in its order, with venue, host, sponsors, organizers,
     agenda and talks: six queries for any number of them."""
-    return _editions(list(queryset.select_related("venue")), out)
-
-
-_EDITIONS = Instances(Edition, "venue")
-# The columns edition_rows() takes: an edition and its venue.
-EDITION_COLUMNS = _EDITIONS.columns
-
-
-def edition_rows(rows, out):
-    """editions() of rows of EDITION_COLUMNS (a page of the list), in their order."""
-    return _editions([_EDITIONS.load(row) for row in rows], out)
-
-
-def _editions(editions, out):
-    """editions() of these Edition instances (with their venues)."""
-    if not editions:
+    edition_list = list(queryset.select_related("venue"))
+    if not edition_list:
         return []
-    ids = [edition.pk for edition in editions]
-    sponsorships = _grouped(map(_SponsorshipRow._make, rows_for_ids(_sponsorship_rows, ids)))
+    ids = [edition.pk for edition in edition_list]
+    sponsorships = Sponsorship.objects.filter(edition_id__in=ids).order_by("position", "pk")
+    sponsorships = _grouped(sponsorships.values_list(
+        "edition_id", "role", "note", "organisation__slug", "organisation__name", "organisation__website",
+        "organisation__logo", named=True,
+    ))
     agenda = _agenda(ids)
-    talk_rows = _grouped(rows_for_ids(_talk_rows, ids), key=1)
-    speakers = _speaker_refs(rows_for_ids(_speakers_of_editions, ids), out)
-    organizers = _grouped(rows_for_ids(_organizer_rows, ids))
+    talk_list = Talk.objects.filter(edition_id__in=ids).order_by().only(*_TALK_FIELDS)
+    talks_of = defaultdict(list)
+    for talk in talk_list:
+        talks_of[talk.edition_id].append(talk)
+    speakers = _speaker_refs(TalkSpeaker.objects.filter(talk__edition_id__in=ids), out)
+    organizers = (
+        Edition.organizers.through.objects.filter(edition_id__in=ids)
+        .order_by("person__name", "person_id")
+        .values_list("edition_id", "person__slug", "person__name")
+    )
+    organizers = _grouped(organizers)
     return [
         _edition(
             edition,
             out,
             sponsorships=sponsorships.get(edition.pk, []),
             items=agenda.get(edition.pk, []),
-            talk_rows=[_TalkRow._make(values) for values in talk_rows.get(edition.pk, [])],
+            talks=talks_of.get(edition.pk, []),
             speakers=speakers,
             organizers=organizers.get(edition.pk, []),
         )
-        for edition in editions
+        for edition in edition_list
     ]
 
 
-def _edition(edition, out, sponsorships, items, talk_rows, speakers, organizers):
+def _edition(edition, out, sponsorships, items, talks, speakers, organizers):
     host = next((row for row in sponsorships if row.role == Sponsorship.Role.HOST), None)
     slots = _slots(edition, items)
     talk_times = {item.talk_id: (start, end) for item, start, end in slots if item.talk_id and start}
     agenda_order = {item.talk_id: index for index, item in enumerate(items) if item.talk_id}
-    talk_rows = sorted(talk_rows, key=lambda row: (agenda_order.get(row.pk, len(items)), row.title, row.pk))
-    talks_by_id = {row.pk: row for row in talk_rows}
+    talks = sorted(talks, key=lambda talk: (agenda_order.get(talk.pk, len(items)), talk.title, talk.pk))
+    talks_by_id = {talk.pk: talk for talk in talks}
     ref = edition_ref(edition, out)
     return {
         "code": edition.code,
@@ -423,66 +339,48 @@ def _edition(edition, out, sponsorships, items, talk_rows, speakers, organizers)
             for _, slug, name in organizers
         ],
         "agenda": [_agenda_item(item, start, end, talks_by_id) for item, start, end in slots],
-        "talks": [_talk(row, out, speakers, ref, talk_times.get(row.pk, (None, None))) for row in talk_rows],
+        "talks": [_talk(talk, out, speakers, ref, talk_times.get(talk.pk, (None, None))) for talk in talks],
         "meetup_url": web_uri(edition.meetup_url),
         "video_url": web_uri(edition.video_url),
         "photos_url": web_uri(edition.photos_url),
         # Edition.slides_link: the uploaded PDF, else the link.
-        "slides_url": (
-            out.file(Edition, "intro_slides", edition.intro_slides.name)
-            if edition.intro_slides
-            else web_uri(edition.intro_slides_url)
-        ),
+        "slides_url": out.request.build_absolute_uri(edition.slides_link) if edition.intro_slides
+        else web_uri(edition.intro_slides_url),
         "updated_at": out.moment(edition.updated_at),
     }
 
 
-_PERSON_FIELDS = (
-    "pk",
-    "slug",
-    "name",
-    "affiliation",
-    "bio",
-    "photo",
-    "website_url",
-    "github_url",
-    "linkedin_url",
-    "scholar_url",
-    "updated_at",
-)
+_PERSON_FIELDS = ("slug", "name", "affiliation", "bio", "photo", "website_url", "github_url", "linkedin_url",
+                  "scholar_url", "updated_at")
 
 
 def speakers(queryset, out):
     """The people of `queryset`, in its order, each with their talks at published editions
     (newest first): two queries."""
-    people = list(queryset.values_list(*_PERSON_FIELDS, named=True))
+    people = list(queryset.only(*_PERSON_FIELDS))
     if not people:
         return []
     appearances = (
-        TalkSpeaker.objects.filter(talk__edition__published=True, person_id__in=[person.pk for person in people])
+        TalkSpeaker.objects.filter(talk__edition__published=True, person__in=people)
+        .select_related("talk__edition")
+        .only("person", "affiliation", "talk__slug", "talk__title", "talk__kind",
+              *(f"talk__edition__{name}" for name in _EDITION_REF_FIELDS))
         .order_by("-talk__edition__start_date", "-talk__edition__pk", "talk__title", "talk__pk")
-        .values_list(
-            "person_id",
-            "affiliation",
-            "talk__slug",
-            "talk__title",
-            "talk__kind",
-            *(f"talk__edition__{name}" for name in _EDITION_REF_FIELDS),
-        )
     )
     talks_of, refs = defaultdict(list), {}
-    for person_id, affiliation, slug, title, kind, *edition_values in appearances:
-        ref = refs.get(edition_values[0])
+    for appearance in appearances:
+        talk = appearance.talk
+        ref = refs.get(talk.edition_id)
         if ref is None:
-            ref = refs[edition_values[0]] = edition_ref(_partial_edition(queryset.db, edition_values), out)
-        talks_of[person_id].append(
+            ref = refs[talk.edition_id] = edition_ref(talk.edition, out)
+        talks_of[appearance.person_id].append(
             {
-                "slug": slug,
-                "title": title,
-                "kind": kind,
-                "affiliation": affiliation,
-                "url": out.talk_page(slug),
-                "api_url": out.talk_api(slug),
+                "slug": talk.slug,
+                "title": talk.title,
+                "kind": talk.kind,
+                "affiliation": appearance.affiliation,
+                "url": out.talk_page(talk.slug),
+                "api_url": out.talk_api(talk.slug),
                 "edition": ref,
             }
         )
@@ -494,7 +392,7 @@ def speakers(queryset, out):
             "bio": person.bio,
             "url": out.speaker_page(person.slug),
             "api_url": out.speaker_api(person.slug),
-            "photo_url": out.file(Person, "photo", person.photo),
+            "photo_url": out.request.build_absolute_uri(person.photo.url) if person.photo else None,
             "website_url": web_uri(person.website_url),
             "github_url": web_uri(person.github_url),
             "linkedin_url": web_uri(person.linkedin_url),

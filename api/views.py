@@ -10,15 +10,12 @@ import functools
 import math
 import re
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef
 from django.http import JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from meetups.models import Edition
-from talks.models import Person, Talk, TalkSpeaker
-from vdlm.compiled_query import rows_for_key
+from talks.models import Person, Talk
 
 from . import serializers
 from .openapi import MAX_PAGE, MAX_PAGE_SIZE, PAGE_SIZE, openapi_document
@@ -99,45 +96,36 @@ def _page_size(request):
     return int(value)
 
 
-# COUNT as a plain function: as an aggregate in values_list() it would group by every column.
-_COUNT = Func(F("pk"), function="COUNT", output_field=IntegerField())
+def _of_year_and_kind(request, queryset, year_field, kinds):
+    """The rows of `queryset` of ?year= (the year of `year_field`) and ?kind= (one of `kinds`), when asked."""
+    year = _year(request)
+    if year:
+        queryset = queryset.filter(**{f"{year_field}__year": year})
+    kind = _choice(request, "kind", kinds)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset
 
 
-def _paginated(request, queryset, serialize, key=None, columns=None):
+def _paginated(request, queryset, serialize):
     """{count, next, previous, results} for ?page=N (from 1) of ?page_size=N results (PAGE_SIZE).
 
-    `queryset` is every row of the list, ordered; serialize(rows, out) makes the JSON
-    of some of them, in their order. The page's rows are picked by a subquery that
-    sorts their keys alone, so that only the wide rows (descriptions, abstracts) of
-    that page are read: sorting all of them was most of the SQL time of /api/talks/.
-
-    With a `key` naming the queryset completely (the view's validated filters, and the
-    day where they depend on it), the count and the page come from queries compiled
-    once per key and page (vdlm/compiled_query.py), and serialize() gets the page's
-    rows of `columns` (values), in order, instead of a queryset.
+    `queryset` is every row of the list, ordered; serialize(queryset, out) makes the JSON
+    of its rows, in their order. The page's rows are picked by a subquery that sorts
+    their keys alone, so that only the wide rows (descriptions, abstracts) of that page
+    are read: sorting all of them was most of the SQL time of /api/talks/.
     """
     value = request.GET.get("page", "1")
     if not _PAGE.fullmatch(value) or int(value) > MAX_PAGE:
         raise ApiError(400, f"page must be a whole number from 1 to {MAX_PAGE}, not {value!r}.")
     number = int(value)
     size = _page_size(request)
-    if key is None:
-        count = queryset.count()
-    else:
-        count = rows_for_key((*key, "count"), lambda: queryset.order_by().values_list(_COUNT, flat=True))[0]
+    count = queryset.count()
     last = max(1, math.ceil(count / size))
     if number > last:
         raise ApiError(404, f"There is no page {number}: the last page is {last}.")
     start = (number - 1) * size
-
-    def page_queryset():
-        page = queryset.model.objects.filter(pk__in=queryset.values("pk")[start : start + size])
-        return page.order_by(*queryset.query.order_by)
-
-    if key is None:
-        page = page_queryset()
-    else:
-        page = rows_for_key((*key, start, size), lambda: page_queryset().values_list(*columns))
+    page = queryset.filter(pk__in=queryset.values("pk")[start : start + size])
 
     def link(target):
         query = request.GET.copy()
@@ -167,13 +155,7 @@ def index(request):
 
 @api_view
 def edition_list(request):
-    editions = Edition.objects.published()
-    year = _year(request)
-    if year:
-        editions = editions.filter(start_date__year=year)
-    kind = _choice(request, "kind", Edition.Kind.values)
-    if kind:
-        editions = editions.filter(kind=kind)
+    editions = _of_year_and_kind(request, Edition.objects.published(), "start_date", Edition.Kind.values)
     when = _choice(request, "when", ["upcoming", "past"])
     if when == "upcoming":
         editions = editions.upcoming()
@@ -181,8 +163,7 @@ def edition_list(request):
         editions = editions.past()
     else:
         editions = editions.order_by("-start_date", "-start_time", "-pk")
-    key = ("api-editions", year, kind, when, timezone.localdate() if when else None)
-    return _json(_paginated(request, editions, serializers.edition_rows, key=key, columns=serializers.EDITION_COLUMNS))
+    return _json(_paginated(request, editions, serializers.editions))
 
 
 @api_view
@@ -195,15 +176,8 @@ def edition_detail(request, code):
 
 @api_view
 def talk_list(request):
-    talks = Talk.objects.published()
-    year = _year(request)
-    if year:
-        talks = talks.filter(edition__start_date__year=year)
-    kind = _choice(request, "kind", Talk.Kind.values)
-    if kind:
-        talks = talks.filter(kind=kind)
-    talks = talks.order_by("-edition__start_date", "-edition__pk", "title", "pk")
-    return _json(_paginated(request, talks, serializers.talks))
+    talks = _of_year_and_kind(request, Talk.objects.published(), "edition__start_date", Talk.Kind.values)
+    return _json(_paginated(request, talks.latest_first(), serializers.talks))
 
 
 @api_view
@@ -214,25 +188,16 @@ def talk_detail(request, slug):
     return _json(found[0])
 
 
-def _speakers(year=None, kind=None):
-    """People with a talk at a published edition (of that year and kind)."""
-    matching = TalkSpeaker.objects.filter(talk__edition__published=True, person=OuterRef("pk"))
-    if year:
-        matching = matching.filter(talk__edition__start_date__year=year)
-    if kind:
-        matching = matching.filter(talk__kind=kind)
-    return Person.objects.filter(Exists(matching))
-
-
 @api_view
 def speaker_list(request):
-    speakers = _speakers(_year(request), _choice(request, "kind", Talk.Kind.values)).order_by("name", "pk")
+    year, kind = _year(request), _choice(request, "kind", Talk.Kind.values)
+    speakers = Person.objects.speakers(year=year, kind=kind).order_by("name", "pk")
     return _json(_paginated(request, speakers, serializers.speakers))
 
 
 @api_view
 def speaker_detail(request, slug):
-    found = serializers.speakers(_speakers().filter(slug=slug), serializers.Output(request))
+    found = serializers.speakers(Person.objects.speakers().filter(slug=slug), serializers.Output(request))
     if not found:
         raise ApiError(404, f"No speaker of a published edition has the slug {slug!r}.")
     return _json(found[0])

@@ -17,8 +17,18 @@ TALK_PAGE_SIZE = 24
 SPEAKER_PAGE_SIZE = 48
 
 
+def _page(request, queryset, per_page):
+    """The page ?page=N of the ordered `queryset`'s primary keys, as Paginator.get_page() gives it.
+
+    The view then reads the page's rows whole, with pk__in=page_obj.object_list: counting
+    and sorting the keys alone, without the talks' editions or the speakers' talk counts,
+    takes a fraction of the time of counting and sorting every row whole.
+    """
+    return Paginator(queryset.values("pk"), per_page).get_page(request.GET.get("page"))
+
+
 def _talk_queryset(filters):
-    talks = Talk.objects.cards()
+    talks = Talk.objects.published()
     if filters["year"]:
         talks = talks.filter(edition__start_date__year=filters["year"])
     if filters["kind"]:
@@ -36,13 +46,12 @@ def talk_list(request):
     years = [day.year for day in Edition.objects.published().dates("start_date", "year", order="DESC")]
     form = TalkFilterForm(request.GET or None, years=years)
     filters = form.filters()
-    paginator = Paginator(_talk_queryset(filters), TALK_PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = _page(request, _talk_queryset(filters), TALK_PAGE_SIZE)
     context = {
         "form": form,
         "is_filtered": any(filters.values()),
         "page_obj": page_obj,
-        "talks": page_obj.object_list,
+        "talks": Talk.objects.cards().filter(pk__in=page_obj.object_list).latest_first(),
     }
     return render(request, "talks/talk_list.html", context)
 
@@ -85,11 +94,12 @@ def talk_detail(request, slug):
 def speaker_list(request):
     form = SpeakerSearchForm(request.GET or None)
     query = form.query()
-    speakers = Person.objects.speakers().with_talk_summary().order_by("name", "pk")
+    speakers = Person.objects.speakers().order_by("name", "pk")
     if query:
         speakers = speakers.filter(Q(name__icontains=query) | Q(affiliation__icontains=query))
-    page_obj = Paginator(speakers, SPEAKER_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "query": query, "page_obj": page_obj, "speakers": page_obj.object_list}
+    page_obj = _page(request, speakers, SPEAKER_PAGE_SIZE)
+    shown = Person.objects.filter(pk__in=page_obj.object_list).with_talk_summary().order_by("name", "pk")
+    context = {"form": form, "query": query, "page_obj": page_obj, "speakers": shown}
     return render(request, "talks/speaker_list.html", context)
 
 
