@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.template.defaultfilters import pluralize
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from meetups.models import AgendaItem
 from sponsors.models import JobAdItem
@@ -22,7 +21,6 @@ from vdlm.templatetags.vdlm_tags import markdown_inline, nice_time
 
 from .models import DeckSlide, Section
 from .qr import qr_svg
-from .templatetags.deck_tags import speaker_line
 
 # The agenda items whose part of the evening the organizers present from this deck.
 ITEM_SECTIONS = {
@@ -41,6 +39,8 @@ ITEM_SECTIONS = {
 BLOCK_SECTIONS = [Section.HOST, *ITEM_SECTIONS[AgendaItem.Kind.ANNOUNCEMENTS], Section.HOT_TOPICS, Section.SOURCES]
 ANNOUNCEMENT_GROUP = ITEM_SECTIONS[AgendaItem.Kind.ANNOUNCEMENTS]
 OPENS_A_BLOCK = {AgendaItem.Kind.ANNOUNCEMENTS, AgendaItem.Kind.HOT_TOPICS}
+# Set aside on the agenda slides: the room is not listening to anyone then.
+ASIDE_KINDS = {AgendaItem.Kind.BREAK, AgendaItem.Kind.NETWORKING}
 SOURCES_PER_SLIDE = 6
 
 JOB_SECTION_PHRASES = {
@@ -100,28 +100,12 @@ def agenda_blocks(items):
     return blocks
 
 
-def _agenda_item_html(item, has_times):
-    """(time column, title and speakers) of an agenda item's row, as HTML: the same on every agenda slide."""
-    time = ""
-    if has_times:
-        time = f'<span class="agenda-time">{escape(nice_time(item.start_time) if item.start_time else "")}</span>'
-    text = f'<span class="agenda-title">{escape(item.title)}</span>'
-    if item.speakers:
-        text += f' <span class="agenda-speakers">by {escape(speaker_line(item.speakers))}</span>'
-    return time, text
-
-
-def _agenda_row_html(item, state, is_next, time, text):
-    """One row of a "Topics for Today" list: done, next (the first item of the highlighted
-    block, with words for screen readers) or later; breaks and networking set aside."""
-    aside = " is-aside" if item.kind in (AgendaItem.Kind.BREAK, AgendaItem.Kind.NETWORKING) else ""
-    current = ' aria-current="step"' if is_next else ""
-    hidden = "Done: " if state == "done" else "Next: " if is_next else ""
-    if hidden:
-        hidden = f'<span class="visually-hidden">{hidden}</span>'
-    return (
-        f'\n  <li class="agenda-row is-{state}{aside}"{current}>\n    {time}\n'
-        f'    <span class="agenda-text">{hidden}{text}</span>\n  </li>\n  '
+def byline(speakers):
+    """"Christoph Bonitz, Njinn Technologies; René Donner": speakers (TalkSpeaker with the person) with
+    the affiliation they had at the time, as text."""
+    return "; ".join(
+        f"{speaker.person.name}, {speaker.affiliation}" if speaker.affiliation else speaker.person.name
+        for speaker in speakers
     )
 
 
@@ -151,9 +135,10 @@ class _DeckBuilder:
         self.announcement_rows = [a for a in deck.announcements if a.pk not in folded_ids]
         self.hot_topic_talks = self._hot_topic_talks()
         self.agenda_has_times = any(item.start_time for item in deck.agenda)
-        # What every "Topics for Today" slide prints of an agenda item whatever its state,
-        # as HTML, worked out once for all of them: (time column, title and speakers).
-        self.agenda_html = {item: _agenda_item_html(item, self.agenda_has_times) for item in deck.agenda}
+        # What each agenda slide prints of an item, worked out once for all of them.
+        self.agenda_lines = {
+            item.pk: {"time": nice_time(item.start_time), "byline": byline(item.deck_speakers)} for item in deck.agenda
+        }
 
     def _hot_topic_talks(self):
         """Hot-topics talks in agenda order, then the others by creation."""
@@ -185,31 +170,28 @@ class _DeckBuilder:
         return [Slide("organizers", "The Organizers", Section.ORGANIZERS, {"people": self.deck.organizers})]
 
     def agenda(self, blocks, number):
-        """"Topics for Today" before block `number`: earlier blocks done, this one highlighted.
-
-        Its list comes as HTML (`rows_html`): a template would run for every row of
-        every agenda slide, the most work of the whole deck.
-        """
+        """"Topics for Today" before block `number`: earlier blocks done, this one highlighted
+        (its first item is next), later ones to come."""
         rows = []
-        html = []
         for index, block in enumerate(blocks):
             state = "done" if index < number else "next" if index == number else "later"
             for position, item in enumerate(block):
-                is_next = index == number and position == 0
-                rows.append({"item": item, "state": state, "is_next": is_next, "speakers": item.speakers})
-                html.append(_agenda_row_html(item, state, is_next, *self.agenda_html[item]))
+                rows.append(
+                    {
+                        "item": item,
+                        "state": state,
+                        "is_next": index == number and position == 0,
+                        "is_aside": item.kind in ASIDE_KINDS,
+                        "speakers": item.deck_speakers,
+                        **self.agenda_lines[item.pk],
+                    }
+                )
         first = blocks[number][0]
         return Slide(
             "agenda",
             f"Topics for Today – next: {first.title}",
             Section.AGENDA,
-            {
-                "rows": rows,
-                "rows_html": mark_safe("".join(html)),  # noqa: S308 - built of escaped parts
-                "block": number + 1,
-                "blocks": len(blocks),
-                "has_times": self.agenda_has_times,
-            },
+            {"rows": rows, "block": number + 1, "blocks": len(blocks), "has_times": self.agenda_has_times},
         )
 
     def host(self, item=None):
@@ -226,7 +208,7 @@ class _DeckBuilder:
                 {
                     "organisation": organisation,
                     "presentation": item.title if item else (host.note if host else ""),
-                    "speakers": item.speakers if item else [],
+                    "byline": byline(item.deck_speakers) if item else "",
                 },
             )
         ]
@@ -251,8 +233,13 @@ class _DeckBuilder:
                 "body": github.body if github else "",
                 # As the table prints them ("Y-m-d" is the ISO date).
                 "rows": [
-                    {"code": code, "date": day.isoformat(), "place": place or "", "topic": topic}
-                    for code, day, place, topic in self.deck.archive
+                    {
+                        "code": row["code"],
+                        "date": row["start_date"].isoformat(),
+                        "place": row["venue__name"] or "",
+                        "topic": row["topic"],
+                    }
+                    for row in self.deck.archive
                 ],
             }
             if profile.github_url:
@@ -312,8 +299,8 @@ class _DeckBuilder:
         slides = []
         for job_ad in self.deck.job_ads:
             grouped = {section: [] for section in JobAdItem.Section}
-            for section, text in job_ad.items:
-                grouped[section].append(text)
+            for item in job_ad.deck_items:
+                grouped[item.section].append(item.text)
             columns = [
                 {
                     "heading": f"{len(items)} {pluralize(len(items), 'thing,things')} {JOB_SECTION_PHRASES[section]}",
@@ -349,12 +336,12 @@ class _DeckBuilder:
             )
         ]
         for talk in self.hot_topic_talks:
-            data = {"talk": talk, "speakers": talk.speakers}
+            data = {"talk": talk, "byline": byline(talk.deck_speakers)}
             slides.append(Slide("hot_topic", talk.title, Section.HOT_TOPICS, data))
         return slides
 
     def sources(self):
-        sources = [source for talk in self.hot_topic_talks for source in talk.sources]
+        sources = [source for talk in self.hot_topic_talks for source in talk.deck_sources]
         chunks = [sources[start : start + SOURCES_PER_SLIDE] for start in range(0, len(sources), SOURCES_PER_SLIDE)]
         return [
             Slide(
