@@ -47,6 +47,15 @@ class ListFilterForm(SearchBarMixin, forms.Form):
         self.fields["kind"].choices = self.kind_choices
         self.fields["q"].widget.attrs["placeholder"] = self.search_placeholder
 
+    @classmethod
+    def for_request(cls, request):
+        """The form bound to the request's query string (unbound without one), offering the years of published editions.
+
+        One query: the archive and the talk list offer the same years.
+        """
+        years = [day.year for day in Edition.objects.published().dates("start_date", "year", order="DESC")]
+        return cls(request.GET or None, years=years)
+
     def filters(self):
         """The valid part of the input: invalid fields are left out, never a 500."""
         if not self.is_bound:

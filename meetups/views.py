@@ -97,8 +97,7 @@ def home(request):
 
 
 def edition_list(request):
-    years = [day.year for day in Edition.objects.published().dates("start_date", "year", order="DESC")]
-    form = ArchiveFilterForm(request.GET or None, years=years)
+    form = ArchiveFilterForm.for_request(request)
     filters = form.filters()
     editions = Edition.objects.for_archive()
     if filters["year"]:
