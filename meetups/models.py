@@ -173,11 +173,15 @@ class EditionQuerySet(models.QuerySet):
         day, pk = OuterRef("start_date"), OuterRef("pk")
         before = published.filter(Q(start_date__lt=day) | Q(start_date=day, pk__lt=pk)).order_by("-start_date", "-pk")
         after = published.filter(Q(start_date__gt=day) | Q(start_date=day, pk__gt=pk)).order_by("start_date", "pk")
-        return self.filter(
-            Q(pk__in=edition.values("pk"))
-            | Q(pk__in=edition.annotate(neighbour=Subquery(before.values("pk")[:1])).values("neighbour"))
-            | Q(pk__in=edition.annotate(neighbour=Subquery(after.values("pk")[:1])).values("neighbour"))
-        ).order_by()
+        return (
+            self.alias(code_lower=Lower("code"))
+            .filter(
+                Q(code_lower=code.lower())
+                | Q(pk__in=edition.annotate(neighbour=Subquery(before.values("pk")[:1])).values("neighbour"))
+                | Q(pk__in=edition.annotate(neighbour=Subquery(after.values("pk")[:1])).values("neighbour"))
+            )
+            .order_by()
+        )
 
     def search(self, query):
         """Editions that match the words: their code ("#32" too), title, topic, venue, a talk's title or a speaker."""

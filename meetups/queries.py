@@ -36,7 +36,8 @@ def talk_cards():
 
 
 def recent_talks(today, count):
-    """The latest `count` talks before `today`, newest edition first, with what a talk card shows but the speakers.
+    """The latest `count` talks before `today`, newest edition first, with what a talk card shows of them and their
+    edition (add the speakers: with_speakers()).
 
     They come from the latest editions with talks: naming those first spares the
     database sorting every talk of the archive by its edition's date.

@@ -4,7 +4,7 @@ import re
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import FilteredRelation, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,16 +43,25 @@ def _calendar_links(request, edition):
 
 
 # --- The home page -----------------------------------------------------------------
-# Eight queries: the next editions, the hero's host and agenda, the recent talks, the
-# speakers of the agenda's and the recent talks together, the numbers, raffles and jobs.
+# Eight queries at most: the next editions with their hosts, the hero's agenda and its
+# speakers, the recent talks and theirs, the numbers, the raffles and the jobs. The recent
+# talks change with the content and the date alone: they are read and rendered only when
+# their {% cache %} fragment is not kept yet (a fifth of the page's time).
 
 
 def _home_hero(today):
     """(hero, following, whether the hero is upcoming): the next two editions, or the latest one.
 
     Usually one query: the latest edition is only looked up while nothing is announced.
+    Each comes with its venue and, as `host`, its host sponsorship or None (an edition
+    has one host at most: the constraint one_host_per_edition).
     """
-    editions = Edition.objects.published().select_related("venue", "venue__organisation")
+    hosts = FilteredRelation("sponsorships", condition=Q(sponsorships__role=Sponsorship.Role.HOST))
+    editions = (
+        Edition.objects.published()
+        .annotate(host=hosts)
+        .select_related("venue", "venue__organisation", "host__organisation")
+    )
     # Sorted again: on one day, editions without a start time come last, wherever the
     # database puts NULLs.
     upcoming = sorted(
@@ -67,25 +76,22 @@ def _home_hero(today):
 def home(request):
     today = timezone.localdate()
     hero, following, hero_is_upcoming = _home_hero(today)
-    host = None
     agenda = []
     if hero is not None:
-        # An edition has one host at most (the constraint one_host_per_edition).
-        hosts = hero.sponsorships.filter(role=Sponsorship.Role.HOST).select_related("organisation")
-        host = hosts.order_by("pk").first()
         items = hero.agenda_items.select_related("talk").only("edition", "start_time", "kind", "title", "talk__slug")
         agenda = [(item, item.talk) for item in items.order_by("position")]
-    talks = list(recent_talks(today, HOME_RECENT_TALKS))
-    # The speakers of the agenda's talks and of the recent talks, in one query.
-    prefetch_related_objects([talk for _item, talk in agenda if talk is not None] + talks, speaker_links_prefetch())
+        prefetch_related_objects([talk for _item, talk in agenda if talk is not None], speaker_links_prefetch())
     context = {
         "hero": hero,
         "hero_is_upcoming": hero_is_upcoming,
         "calendar_links": _calendar_links(request, hero) if hero is not None else None,
-        "host": host,
+        # select_related() sets a filtered relation only when it has a row: no attribute means no host.
+        "host": getattr(hero, "host", None),
         "agenda": agenda,
         "following": following,
-        "recent_talks": talks,
+        "today": today,
+        # Evaluated in its {% cache %} fragment only, when that is not kept yet.
+        "recent_talks": recent_talks(today, HOME_RECENT_TALKS).with_speakers(),
         "open_raffles": Raffle.objects.open_now().select_related("prize_donor").order_by("closes_at")[:3],
         "job_ads": JobAd.objects.active(today).select_related("organisation")[:4],
         "stats": Edition.objects.published().numbers(),
