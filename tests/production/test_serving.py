@@ -10,6 +10,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -61,9 +62,12 @@ def served(tmp_path_factory):
         WEB_CONCURRENCY=str(WORKERS),
     )
     log = (folder / "serve.log").open("w+")
-    # -o: the test uses the virtualenv as it is, without reinstalling the requirements first.
+    # -o: the test uses the virtualenv as it is, without reinstalling the requirements first;
+    # the one running this test (CI's Django 6.1 run has a virtualenv of its own).
+    venv = Path(sys.prefix).name if Path(sys.prefix).parent == ROOT else ".venv"
     process = subprocess.Popen(
-        ["make", "--no-print-directory", "-o", ".venv/.requirements", "serve", "HOST=127.0.0.1", f"PORT={port}"],  # noqa: S607
+        ["make", "--no-print-directory", "-o", f"{venv}/.requirements", "serve", f"VENV={venv}", "HOST=127.0.0.1"]  # noqa: S607
+        + [f"PORT={port}"],
         cwd=ROOT,
         env=env,
         stdout=log,
