@@ -5,7 +5,8 @@ The deck is public like the edition page, so it obeys the same rule
 relation, never one query per row, and ten queries at most. The edition's
 settings, host and group stats ride along in its query, the next edition's venue
 and host in its own, a talk's speakers and sources with the talks, a job ad's items
-with the job ads. Everything is a model instance.
+with the job ads. The rows are model instances (the slides call their methods and
+thumbnail their images), but for the archive table, which only prints a few values.
 """
 
 from dataclasses import dataclass
