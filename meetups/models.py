@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from talks.models import Talk, TalkSpeaker
+from talks.models import Talk
 from vdlm.links import path_to
 from vdlm.page_cache import content_version
 from vdlm.uploads import RandomFileName, UploadImageField
@@ -125,6 +125,13 @@ class Venue(models.Model):
 RESERVED_CODES = {"feed"}
 
 
+# What an archive row (templates/meetups/archive_row.html) shows of an edition and its venue.
+ARCHIVE_ROW_FIELDS = (
+    "code", "number", "kind", "title", "topic", "start_date", "end_date", "cancelled",
+    "intro_slides", "intro_slides_url", "video_url", "meetup_url", "venue__name",
+)
+
+
 class EditionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -197,23 +204,18 @@ class EditionQuerySet(models.QuerySet):
         )
 
     def for_archive(self):
-        """Published editions, newest first, with what an archive row shows: the venue, the talks and their speakers.
+        """Published editions, newest first, with their venues' names and, as `archive_talks`, their talks by id.
 
-        Three queries for a page of them: the editions with their venues, then their talks
-        (`archive_talks`, by id), then the talks' speakers (`archive_speakers`, in order,
-        as their `name`s rather than Person instances), each with only the columns the row
-        shows. Lists (to_attr) rather than prefetched querysets: a page holds some 200
-        talks, and a queryset for each took longer than the rest of the page.
+        What an archive row shows, in two queries for a page of them, each with only the
+        columns the row shows; meetups.queries.add_speaker_names() adds the speakers. A list
+        (to_attr) rather than a prefetched queryset: a page holds some 200 talks, and a
+        queryset for each took longer than the rest of the page.
         """
-        speakers = TalkSpeaker.objects.annotate(name=F("person__name")).only("talk").order_by("position", "pk")
-        talks = (
-            Talk.objects.only("edition", "slug", "title")
-            .order_by("pk")
-            .prefetch_related(Prefetch("talk_speakers", queryset=speakers, to_attr="archive_speakers"))
-        )
+        talks = Talk.objects.only("edition", "slug", "title").order_by("pk")
         return (
             self.published()
             .select_related("venue")
+            .only(*ARCHIVE_ROW_FIELDS)
             .prefetch_related(Prefetch("talks", queryset=talks, to_attr="archive_talks"))
             .order_by("-start_date", "-pk")
         )

@@ -6,6 +6,8 @@ come in through select_related or one prefetch query per relation, never one
 query per row.
 """
 
+from collections import defaultdict
+
 from django.db.models import Exists, OuterRef, Prefetch
 
 from talks.models import SPEAKER_NAME_FIELDS, Talk, TalkSource, TalkSpeaker
@@ -57,6 +59,21 @@ def recent_talks(today, count):
         )
         .order_by("-edition__start_date", "-edition__pk", "title")[:count]
     )
+
+
+def add_speaker_names(talks):
+    """Set `speaker_names` on each of the talks: its speakers' names, in order. One query (none without talks).
+
+    Names only, as values: an archive page names some 300 speakers, and as TalkSpeaker
+    instances through prefetch_related() they took 4.4 of the page's 15 ms (make profile).
+    """
+    names = defaultdict(list)
+    if talks:
+        speakers = TalkSpeaker.objects.filter(talk__in=[talk.pk for talk in talks]).order_by("position", "pk")
+        for talk_id, name in speakers.values_list("talk_id", "person__name"):
+            names[talk_id].append(name)
+    for talk in talks:
+        talk.speaker_names = names[talk.pk]
 
 
 def edition_with_neighbours(code):

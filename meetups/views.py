@@ -21,7 +21,7 @@ from . import calendar, structured_data
 from .forms import ArchiveFilterForm
 from .models import AgendaItem, Edition, SiteProfile
 from .queries import (
-    edition_announcements,
+    add_speaker_names,
     edition_talks,
     edition_with_neighbours,
     recent_talks,
@@ -113,6 +113,7 @@ def edition_list(request):
     if filters["q"]:
         editions = editions.search(filters["q"])
     page_obj = Paginator(editions, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    add_speaker_names([talk for edition in page_obj.object_list for talk in edition.archive_talks])
     context = {
         "form": form,
         "is_filtered": any(filters.values()),
@@ -174,7 +175,7 @@ def edition_detail(request, code):
         "host_presentation": host_presentation,
         "supporters": supporters,
         "organizers": edition.organizers.only("name", "slug", "affiliation"),
-        "announcements": edition_announcements(edition),
+        "announcements": edition.announcements.order_by("position"),
         "raffles": edition.raffles.exclude(status=Raffle.Status.DRAFT).select_related("prize_donor"),
         "job_ads": edition.job_ads.filter(published=True).select_related("organisation"),
     }

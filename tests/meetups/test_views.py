@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -653,15 +654,38 @@ def test_edition_page_shows_public_raffles_and_published_job_ads_only(client, de
 
 def test_edition_page_costs_ten_queries_however_many_talks(client, deck, on_deck_day, django_assert_num_queries):
     client.get("/meetups/32/")  # the site profile is cached from now on, as on a running site
+    cache.clear()  # and no fragment of the page is kept yet
     with django_assert_num_queries(10):
+        client.get("/meetups/32/")
+    with django_assert_num_queries(8):  # the organizers and the announcements are kept rendered
         client.get("/meetups/32/")
 
     for _ in range(5):
         TalkFactory(edition=deck.edition, speakers=[PersonFactory(), PersonFactory()])
     client.get("/meetups/32/")  # new content: the site profile is read again, once
+    cache.clear()
     with django_assert_num_queries(10):
         response = client.get("/meetups/32/")
     assert len(_talk_blocks(response)) == 7
+    with django_assert_num_queries(8):
+        assert client.get("/meetups/32/").content == response.content
+
+
+def test_edition_page_fragments_show_every_change_at_once(client, deck, on_deck_day):
+    client.get("/meetups/32/")
+    talk = deck.edition.talks.order_by("pk").first()
+    talk.title = "A title changed in the admin"
+    talk.save()
+    organizer = PersonFactory(name="Nora Organizer")
+    deck.edition.organizers.add(organizer)
+    announcement = deck.edition.announcements.order_by("position").first()
+    announcement.title = "News changed in the admin"
+    announcement.save()
+
+    page = text(client.get("/meetups/32/"))
+    assert page.count("A title changed in the admin") >= 2  # on the agenda and in the talks
+    assert "Nora Organizer" in page
+    assert "News changed in the admin" in page
 
 
 def test_privacy_notice(client, profile):
