@@ -31,7 +31,6 @@ from vdlm.links import absolute
 from vdlm.validators import one_line
 
 from .models import AgendaItem, Edition, SiteProfile
-from .queries import speakers_prefetch
 from .schedule import edition_end, edition_start, local_datetime
 
 # The subscription keeps a year of past editions, so a subscriber's calendar still
@@ -54,7 +53,7 @@ def calendar_editions():
         .prefetch_related(
             Prefetch("sponsorships", queryset=hosts, to_attr="host_sponsorships"),
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position")),
-            Prefetch("talks", queryset=Talk.objects.order_by("title", "pk").prefetch_related(speakers_prefetch())),
+            Prefetch("talks", queryset=Talk.objects.order_by("title", "pk").with_speakers()),
         )
     )
 
