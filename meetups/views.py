@@ -46,7 +46,8 @@ def _calendar_links(request, edition):
 # Eight queries at most: the next editions with their hosts, the hero's agenda and its
 # speakers, the recent talks and theirs, the numbers, the raffles and the jobs. The recent
 # talks change with the content and the date alone: they are read and rendered only when
-# their {% cache %} fragment is not kept yet (a fifth of the page's time).
+# their {% cache %} fragment is not kept yet (a fifth of the page's time); the agenda is
+# kept rendered too.
 
 
 def _home_hero(today):
@@ -74,6 +75,7 @@ def _home_hero(today):
 
 
 def home(request):
+    """/: the next meetup (or the latest) with its agenda, recent talks, open raffles, jobs and the group's numbers."""
     today = timezone.localdate()
     hero, following, hero_is_upcoming = _home_hero(today)
     agenda = []
@@ -103,6 +105,10 @@ def home(request):
 
 
 def edition_list(request):
+    """/meetups/: the published editions, newest first, searchable and filtered by year and kind, 25 a page.
+
+    Five queries: the years, the count, the page's editions, their talks, the talks' speakers.
+    """
     form = ArchiveFilterForm.for_request(request)
     filters = form.filters()
     editions = Edition.objects.for_archive()
@@ -123,7 +129,6 @@ def edition_list(request):
     return render(request, "meetups/edition_list.html", context)
 
 
-
 # --- The page of one edition ---------------------------------------------------------
 
 # Codes are letters, digits and dashes (a check constraint): anything else is no edition.
@@ -142,8 +147,12 @@ def _host_and_supporters(sponsorships):
 
 
 def edition_detail(request, code):
-    # Ten queries whatever the data size: the edition with its two neighbours, and one for
-    # each relation the page shows (the talks' speakers and sources count as two).
+    """/meetups/<code>/: one edition (a draft for organizers), its agenda, talks, sponsors, raffles and jobs.
+
+    Ten queries whatever the data size: the edition with its two neighbours, and one for
+    each relation the page shows (the talks' speakers and sources count as two); eight
+    while the organizers' and announcements' fragments are kept.
+    """
     edition, previous, following = edition_with_neighbours(code) if _CODE.fullmatch(code) else (None, None, None)
     if edition is None or not (edition.published or can_preview(request.user, Edition)):
         raise Http404("No edition with this code.")
@@ -183,6 +192,7 @@ def edition_detail(request, code):
 
 
 def _ics_response(ics_calendar):
+    """The calendar file as a text/calendar response."""
     return HttpResponse(ics_calendar.to_ical(), content_type="text/calendar; charset=utf-8")
 
 
@@ -212,4 +222,5 @@ def subscription_calendar(request):
 
 
 def privacy(request):
+    """/privacy/: the privacy notice, with the raffle entries' retention."""
     return render(request, "meetups/privacy.html", {"retention_days": settings.RAFFLE_RETENTION_DAYS})
