@@ -694,3 +694,32 @@ def test_privacy_notice(client, profile):
     assert response.status_code == 200
     assert "Reading this site sets no cookies" in text(response)
     assert "mailto:vdlmeetup@gmail.com" in links(response)
+
+
+# --- Every page --------------------------------------------------------------
+
+
+def _current_menu_entry(response):
+    """[(href, aria-current)] of the menu links marked as the current page or one of its pages."""
+    menu = [attrs for tag, attrs in parse(response).elements if tag == "a" and "nav-link" in attrs.get("class", "")]
+    return [(attrs["href"], attrs["aria-current"]) for attrs in menu if "aria-current" in attrs]
+
+
+def test_the_menu_marks_the_page_of_each_view_though_it_is_kept_rendered(client, archive, on_deck_day):
+    assert _current_menu_entry(client.get("/meetups/")) == [("/meetups/", "page")]
+    assert _current_menu_entry(client.get("/meetups/32/")) == [("/meetups/", "true")]
+    assert _current_menu_entry(client.get("/meetups/31/")) == [("/meetups/", "true")]
+    assert _current_menu_entry(client.get("/")) == [("/", "page")]
+    assert _current_menu_entry(client.get("/privacy/")) == []
+
+
+def test_a_new_group_name_shows_in_the_menu_and_the_footer_at_once(client, profile):
+    client.get("/privacy/")
+    profile.group_name = "Vienna ML Meetup"
+    profile.hashtag = "#VML"
+    profile.save()
+
+    page = parse(client.get("/privacy/"))
+    assert "Vienna ML Meetup #VML" in page.text  # the footer
+    assert page.text.count("Vienna ML Meetup") >= 3  # and the menu's brand
+    assert "Vienna Deep Learning Meetup" not in page.text
