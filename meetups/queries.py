@@ -11,14 +11,8 @@ from collections import defaultdict
 from django.db.models import Exists, OuterRef, Prefetch
 
 from talks.models import SPEAKER_NAME_FIELDS, Talk, TalkSource, TalkSpeaker
-from vdlm.links import path_to
 
-from .models import AgendaItem, Announcement, Edition
-
-
-def speakers_prefetch(lookup="talk_speakers"):
-    """A talk's speakers in order, each with the affiliation they had at the time."""
-    return Prefetch(lookup, queryset=TalkSpeaker.objects.select_related("person").order_by("position", "pk"))
+from .models import Edition
 
 
 def speaker_links_prefetch():
@@ -26,15 +20,6 @@ def speaker_links_prefetch():
     person's name and slug. A Prefetch, for talks of several querysets at once (prefetch_related_objects)."""
     speakers = TalkSpeaker.objects.select_related("person").only("talk", "person", "affiliation", *SPEAKER_NAME_FIELDS)
     return Prefetch("talk_speakers", queryset=speakers.order_by("position", "pk"))
-
-
-def talk_cards():
-    """Published talks with what a talk card shows: edition, venue and speakers."""
-    return (
-        Talk.objects.published()
-        .select_related("edition", "edition__venue")
-        .prefetch_related(speakers_prefetch())
-    )
 
 
 def recent_talks(today, count):
@@ -99,126 +84,3 @@ def edition_talks(edition):
             speaker_links_prefetch(), Prefetch("sources", queryset=sources)
         )
     )
-
-
-def edition_announcements(edition):
-    """The edition's announcements in order (their images are thumbnailed)."""
-    return list(Announcement.objects.filter(edition=edition).order_by("position"))
-
-
-# --- The shapes talks/ reads from here (talks/queries.py, talks/views.py) ----------------
-# Plain objects that answer what the model instances answer, kept until the talk and
-# speaker pages read model instances too; the meetups pages no longer use them.
-
-
-class Rows(list):
-    """A list that answers .all() as a prefetched relation does (the templates and tags call it)."""
-
-    __slots__ = ()
-
-    def all(self):
-        return self
-
-
-class PersonLink:
-    """A speaker or an organizer, as the page names and links them."""
-
-    __slots__ = ("affiliation", "name", "slug", "url")
-
-    def __init__(self, name, slug, affiliation=""):
-        self.name = name
-        self.slug = slug
-        self.affiliation = affiliation
-        self.url = path_to("talks:speaker_detail", slug=slug)
-
-    def get_absolute_url(self):
-        return self.url
-
-
-class EditionLink:
-    """A talk's edition as a talk card shows it: its code, date and whether it is published."""
-
-    __slots__ = ("code", "published", "start_date", "url")
-
-    def __init__(self, code, start_date, published):
-        self.code = code
-        self.start_date = start_date
-        self.published = published
-        self.url = path_to("meetups:edition_detail", code=code.lower())
-
-    def get_absolute_url(self):
-        return self.url
-
-
-class SpeakerRow:
-    """A row of talk.talk_speakers: the person, and the affiliation they had at the time of the talk."""
-
-    __slots__ = ("affiliation", "person", "person_id")
-
-    def __init__(self, person_id, person, affiliation):
-        self.person_id = person_id
-        self.person = person
-        self.affiliation = affiliation
-
-
-class SourceRow:
-    __slots__ = ("title", "url")
-
-    def __init__(self, title, url):
-        self.title = title
-        self.url = url
-
-
-_SLIDES_STORAGE = Talk._meta.get_field("slides_file").storage
-
-
-class TalkEntry:
-    """A talk of the edition, with its speakers (talk_speakers) and sources in order."""
-
-    __slots__ = (
-        "abstract",
-        "kind",
-        "pk",
-        "slides_link",
-        "slug",
-        "sources",
-        "subtitle",
-        "talk_speakers",
-        "title",
-        "url",
-        "video_url",
-    )
-
-    def __init__(self, pk, kind, title, subtitle, slug, abstract, slides_file, slides_url, video_url):
-        self.pk = pk
-        self.kind = kind
-        self.title = title
-        self.subtitle = subtitle
-        self.slug = slug
-        self.abstract = abstract
-        # As Talk.slides_link: the uploaded PDF (slides_file is its stored name here), else the link.
-        self.slides_link = _SLIDES_STORAGE.url(slides_file) if slides_file else slides_url
-        self.video_url = video_url
-        self.url = path_to("talks:talk_detail", slug=slug)
-        self.talk_speakers = Rows()
-        self.sources = Rows()
-
-    def get_absolute_url(self):
-        return self.url
-
-
-# The columns TalkEntry, SpeakerRow and SourceRow are made from (the talk pages add to them).
-TALK_COLUMNS = ("pk", "kind", "title", "subtitle", "slug", "abstract", "slides_file", "slides_url", "video_url")
-SPEAKER_COLUMNS = (
-    "talk_speakers__pk",
-    "talk_speakers__person",
-    "talk_speakers__affiliation",
-    "talk_speakers__person__name",
-    "talk_speakers__person__slug",
-)
-SOURCE_COLUMNS = ("sources__pk", "sources__title", "sources__url")
-
-
-def edition_agenda(edition, talks=None):
-    """The edition's agenda items in order (for the schema.org data of a talk's page; `talks` is not read any more)."""
-    return list(AgendaItem.objects.filter(edition=edition).order_by("position"))

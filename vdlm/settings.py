@@ -152,7 +152,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Template fragments ({% cache %}: archive rows, edition parts, menu and footer) live
+        # here: a crawled archive alone is over 200 of them, Django's default keeps 300.
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}},
         # Rate limits must be shared by every worker process, which local memory is
         # not (django-ratelimit's check refuses it): the database is, without Redis,
         # with an atomic increment (vdlm/cache.py).
