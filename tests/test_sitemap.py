@@ -4,6 +4,7 @@ import datetime
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the site's own sitemap
 
 import pytest
+from django.utils import timezone
 
 from meetups.models import Edition
 from talks.models import Person, Talk
@@ -46,7 +47,8 @@ def test_editions_talks_speakers_jobs_and_lists_are_listed_with_their_last_chang
     assert urls["http://testserver/speakers/rene-donner/"] == "2021-06-01"
     # Organizers have pages too, through the editions they organized.
     assert "http://testserver/speakers/alex-schindler/" in urls
-    assert urls["http://testserver/jobs/ml-engineer/"] == f"{job.updated_at:%Y-%m-%d}"
+    # In Vienna, as the sitemap writes dates (just after midnight there it is already tomorrow).
+    assert urls["http://testserver/jobs/ml-engineer/"] == f"{timezone.localtime(job.updated_at):%Y-%m-%d}"
     for page in ("", "meetups/", "talks/", "speakers/", "sponsors/", "jobs/"):
         assert f"http://testserver/{page}" in urls, page
     assert urls["http://testserver/meetups/"] == "2020-02-20"
