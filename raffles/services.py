@@ -85,6 +85,10 @@ def closed_message(raffle, now=None):
 def submit_entry(raffle, *, email, answer, name="", news_opt_in=False, base_url="", now=None):
     """Store a web entry and ask the entrant to confirm their address.
 
+    `raffle` is the Raffle, or its slug: the entry form posts to the raffle's address,
+    and the raffle is read (locked) once, here, rather than looked up first. Raises
+    Raffle.DoesNotExist for a slug of no raffle.
+
     Raises RaffleClosedError outside the entry period (nothing is stored). A
     second entry with the same address, in any case, returns the existing entry
     with created=False; it never makes a second row.
@@ -97,7 +101,7 @@ def submit_entry(raffle, *, email, answer, name="", news_opt_in=False, base_url=
     email = email.strip()
     try:
         with transaction.atomic():
-            raffle = lock_for_entry(raffle.pk)
+            raffle = lock_for_entry(slug=raffle) if isinstance(raffle, str) else lock_for_entry(raffle.pk)
             reason = closed_message(raffle, now)
             if reason:
                 raise RaffleClosedError(reason)
@@ -134,8 +138,8 @@ def _entry_of(raffle, email):
     return entry
 
 
-def lock_for_entry(raffle_pk):
-    """The raffle row, read fresh and locked against a draw, but not against other entries.
+def lock_for_entry(raffle_pk=None, *, slug=None):
+    """The raffle row (by primary key or slug), read fresh and locked against a draw, but not against other entries.
 
     On PostgreSQL a shared lock (FOR SHARE): any number of entries hold it at once,
     while a draw's exclusive lock (FOR UPDATE, select_for_update()) waits until every
@@ -148,17 +152,21 @@ def lock_for_entry(raffle_pk):
     SQLite has no row locks: its IMMEDIATE transactions let one writer in at a time,
     which serializes entries and draws on their own; select_for_update() is a no-op there.
     """
+    column, value = ("slug", slug) if slug is not None else ("pk", raffle_pk)
     if connection.vendor != "postgresql":
-        return Raffle.objects.select_for_update().get(pk=raffle_pk)
-    rows = list(Raffle.objects.raw(SHARE_LOCK_SQL, [raffle_pk]))
+        return Raffle.objects.select_for_update().get(**{column: value})
+    rows = list(Raffle.objects.raw(SHARE_LOCK_SQL[column], [value]))
     if not rows:
-        raise Raffle.DoesNotExist(f"There is no raffle {raffle_pk}.")
+        raise Raffle.DoesNotExist(f"There is no raffle {value}.")
     return rows[0]
 
 
-# Raffle._meta.db_table and the primary key's column, written out (a test checks they still are);
-# every column, so that the raffle comes back with all its fields.
-SHARE_LOCK_SQL = 'SELECT * FROM "raffles_raffle" WHERE "id" = %s FOR SHARE'
+# Raffle._meta.db_table and the columns of the primary key and the slug, written out (a test checks
+# they still are); every column, so that the raffle comes back with all its fields.
+SHARE_LOCK_SQL = {
+    "pk": 'SELECT * FROM "raffles_raffle" WHERE "id" = %s FOR SHARE',
+    "slug": 'SELECT * FROM "raffles_raffle" WHERE "slug" = %s FOR SHARE',
+}
 
 
 def confirmation_token(entry):

@@ -32,16 +32,9 @@ def _state(raffle, now):
     return "closed"
 
 
-def _public_raffle(request, slug, entering=False):
-    """(raffle, is_draft); visitors get a 404 for a draft.
-
-    An entry being posted (entering=True) gets the raffle without its donor and edition,
-    which only the raffle page shows. It is a first look only (whether the raffle exists
-    and takes entries, what a refusal page shows): submit_entry() reads the raffle again,
-    fresh and locked, and decides.
-    """
-    queryset = Raffle.objects.all() if entering else Raffle.objects.select_related("prize_donor", "edition")
-    raffle = get_object_or_404(queryset, slug=slug)
+def _public_raffle(request, slug):
+    """(raffle, is_draft); visitors get a 404 for a draft."""
+    raffle = get_object_or_404(Raffle.objects.select_related("prize_donor", "edition"), slug=slug)
     is_draft = raffle.status == Raffle.Status.DRAFT
     if is_draft and not can_preview(request.user, Raffle):
         raise Http404("No raffle here.")
@@ -63,11 +56,10 @@ def _winners(draws):
 @never_cache  # carries a CSRF token and the entrant's own input: never from a shared cache
 @require_http_methods(["GET", "POST"])
 def raffle_detail(request, slug):
-    raffle, is_draft = _public_raffle(request, slug, entering=request.method == "POST")
-    now = timezone.now()
-    state = _state(raffle, now)
     if request.method == "POST":
-        return _enter(request, raffle, is_draft, state)
+        return _enter(request, slug)
+    raffle, is_draft = _public_raffle(request, slug)
+    state = _state(raffle, timezone.now())
     return _render_detail(request, raffle, is_draft, state, RaffleEntryForm() if state == "open" else None)
 
 
@@ -123,18 +115,35 @@ def _render_detail(request, raffle, is_draft, state, form, status=200, notice=""
     return render(request, "raffles/raffle_detail.html", context, status=status)
 
 
-def _enter(request, raffle, is_draft, state):
-    """Handle a submitted entry form; every outcome keeps what the person typed."""
+def _refused(request, slug, form, status, notice=""):
+    """The raffle page again with what the person typed, when an entry is not stored.
+
+    A raffle that takes no entries says so first (403), whatever else was wrong; a
+    draft is a 404 for visitors, as on the page itself.
+    """
+    raffle, is_draft = _public_raffle(request, slug)
+    state = _state(raffle, timezone.now())
+    if state != "open" or is_draft:
+        # Too late (or too early): say so and store nothing.
+        notice = services.closed_message(raffle) or "This raffle takes no entries."
+        return _render_detail(request, raffle, is_draft, state, None, status=403, notice=notice)
+    return _render_detail(request, raffle, is_draft, state, form, status=status, notice=notice)
+
+
+def _enter(request, slug):
+    """Handle a submitted entry form; every outcome keeps what the person typed.
+
+    An entry that goes through reads the raffle once, locked, in services.submit_entry(),
+    which decides whether it still takes entries: the raffle page is read only for an
+    entry that is refused.
+    """
     form = RaffleEntryForm(request.POST)
     if _entry_limited(request, "ip", settings.RAFFLE_ENTRY_IP_RATE):
         notice = "Too many entries from your network in the last minutes. Please wait a few minutes and send again."
-        return _render_detail(request, raffle, is_draft, state, form, status=429, notice=notice)
-    if state != "open":
-        # Too late (or too early): say so and store nothing, but keep the typed data visible.
-        notice = services.closed_message(raffle) or "This raffle takes no entries."
-        return _render_detail(request, raffle, is_draft, state, None, status=403, notice=notice)
+        raffle, is_draft = _public_raffle(request, slug)
+        return _render_detail(request, raffle, is_draft, _state(raffle, timezone.now()), form, 429, notice)
     if not form.is_valid():
-        return _render_detail(request, raffle, is_draft, state, form, status=400)
+        return _refused(request, slug, form, status=400)
     data = form.cleaned_data
     address = data["email"].lower()
     if _entry_limited(request, f"email:{address}", settings.RAFFLE_ENTRY_EMAIL_RATE) or _entry_limited(
@@ -144,27 +153,33 @@ def _enter(request, raffle, is_draft, state):
             "This email address was sent too often in the last minutes. If you entered already, the "
             "confirmation email is on its way; otherwise please wait a few minutes and send again."
         )
-        return _render_detail(request, raffle, is_draft, state, form, status=429, notice=notice)
+        return _refused(request, slug, form, status=429, notice=notice)
     if form.looks_automated():
         # Look successful, store nothing: a bot learns nothing from the answer.
+        raffle, is_draft = _public_raffle(request, slug)
+        if is_draft or _state(raffle, timezone.now()) != "open":
+            return _refused(request, slug, form, status=403)
         return _entered_page(request, raffle, data["email"], created=True)
     try:
         result = services.submit_entry(
-            raffle,
+            slug,
             email=data["email"],
             name=data["name"],
             answer=data["answer"],
             news_opt_in=data["news_opt_in"],
             base_url=request.build_absolute_uri("/"),
         )
+    except Raffle.DoesNotExist:
+        raise Http404("No raffle here.") from None
     except services.RaffleClosedError as error:
-        return _render_detail(request, raffle, is_draft, _state(raffle, timezone.now()), None, 403, str(error))
+        return _refused(request, slug, form, status=403, notice=str(error))
+    raffle = result.entry.raffle
     resent = (
         not result.created
         and raffle.requires_confirmation
         and services.resend_confirmation_email(result.entry, request.build_absolute_uri("/"))
     )
-    return _entered_page(request, result.entry.raffle, data["email"], created=result.created, resent=resent)
+    return _entered_page(request, raffle, data["email"], created=result.created, resent=resent)
 
 
 def _entry_limited(request, key, rate, per_ip=False):

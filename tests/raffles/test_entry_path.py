@@ -7,7 +7,9 @@ the locked raffle deciding, and one row per address.
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from meetups.models import SiteProfile
 from raffles import services
@@ -165,3 +167,15 @@ def test_a_repeated_address_is_told_so_through_the_form():
     # The first mail went out a moment ago: it is not sent again, nor claimed to be.
     assert "We sent the confirmation link to that address again." not in content
     assert RaffleEntry.objects.count() == 1
+
+
+def test_an_entry_reads_the_raffle_once_locked_and_inserts_once(client, raffle):
+    _post(client, "first@example.org")  # as on a running site: the first request of a process
+    with CaptureQueriesContext(connection) as queries:
+        response, page = _post(client, "ada@example.org")
+    assert response.status_code == 200 and "Thank you for entering!" in page
+    statements = [query["sql"] for query in queries if not query["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
+    # The raffle is read once, locked (FOR SHARE on PostgreSQL), and not looked up before that.
+    raffle_reads = [sql for sql in statements if 'FROM "raffles_raffle"' in sql]
+    assert len(raffle_reads) == 1, statements
+    assert len([sql for sql in statements if sql.startswith('INSERT INTO "raffles_raffleentry"')]) == 1

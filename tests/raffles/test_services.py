@@ -163,5 +163,12 @@ def test_erase_person_across_raffles():
 
 def test_the_share_lock_sql_names_the_raffle_table_and_its_key():
     # Written out in raffles/services.py (PostgreSQL only): a renamed table or key must fail here, on any database.
-    assert (Raffle._meta.db_table, Raffle._meta.pk.column) == ("raffles_raffle", "id")
-    assert services.SHARE_LOCK_SQL == 'SELECT * FROM "raffles_raffle" WHERE "id" = %s FOR SHARE'
+    assert (Raffle._meta.db_table, Raffle._meta.pk.column, Raffle._meta.get_field("slug").column) == (
+        "raffles_raffle",
+        "id",
+        "slug",
+    )
+    assert services.SHARE_LOCK_SQL == {
+        "pk": 'SELECT * FROM "raffles_raffle" WHERE "id" = %s FOR SHARE',
+        "slug": 'SELECT * FROM "raffles_raffle" WHERE "slug" = %s FOR SHARE',
+    }
