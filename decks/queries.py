@@ -64,8 +64,8 @@ def _with_host(editions):
     return editions.annotate(host_sponsorship=host).select_related("host_sponsorship__organisation")
 
 
-def _edition(code):
-    """The edition with this code (any case), or None: one query.
+def deck_edition(code):
+    """The edition with this code (any case), or None: one query, the only one while its slides are kept.
 
     It comes with its deck settings, its host and the group stats: how many
     published meetups and workshops there had been by its date, so an old deck keeps
@@ -187,16 +187,11 @@ def _raffles(edition):
     return list(raffles.select_related("prize_donor").order_by("closes_at", "pk"))
 
 
-def load_deck(code, *, include_drafts, absolute_url):
-    """The DeckData of the edition with this code (any case), or None.
+def load_deck(edition, *, absolute_url):
+    """The DeckData of an edition of deck_edition(): nine queries at most.
 
-    None too for a draft unless include_drafts (organizers preview drafts;
-    visitors must not learn that one exists). Sections the organizers
-    skipped are not read at all.
+    Sections the organizers skipped are not read at all.
     """
-    edition = _edition(code)
-    if edition is None or not (edition.published or include_drafts):
-        return None
     settings = _settings(edition)
     shows = settings.includes
     next_edition = _next_edition(edition.start_date)

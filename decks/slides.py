@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.template.defaultfilters import pluralize
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape
 
 from meetups.models import AgendaItem
 from sponsors.models import JobAdItem
@@ -54,10 +53,9 @@ JOB_SECTION_PHRASES = {
 class Slide:
     """One slide: `kind` picks its template, `title` names it for the counter and screen readers.
 
-    build_slides() sets what the frame around every slide prints once the deck is
-    complete, HTML-escaped already (the frame is rendered for every slide):
-    `css_class`, `number` ("3"), `counter` ("3 / 17") and `label`
-    ("3 of 17: Topics for Today – next: Welcome").
+    build_slides() sets what the frame around every slide (templates/decks/slide.html)
+    prints once the deck is complete: `css_class`, `number` ("3"), `counter` ("3 / 17")
+    and `label` ("3 of 17: Topics for Today – next: Welcome").
     """
 
     kind: str
@@ -456,8 +454,8 @@ def build_slides(deck):
     slides = _DeckBuilder(deck).build()
     count = len(slides)
     for number, slide in enumerate(slides, start=1):
-        slide.css_class = escape(f"slide slide-{slide.kind} slide-dark" if slide.dark else f"slide slide-{slide.kind}")
-        slide.number = escape(number)
-        slide.counter = escape(f"{number} / {count}")
-        slide.label = escape(f"{number} of {count}: {slide.title}")
+        slide.css_class = f"slide slide-{slide.kind} slide-dark" if slide.dark else f"slide slide-{slide.kind}"
+        slide.number = str(number)
+        slide.counter = f"{number} / {count}"
+        slide.label = f"{number} of {count}: {slide.title}"
     return slides

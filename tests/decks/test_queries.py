@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -31,6 +32,8 @@ def _with_everything(edition, speakers):
 
 
 def _count(client, url):
+    """The queries of the deck built from the database: its slides' fragment is not kept yet."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -53,6 +56,7 @@ def test_the_deck_costs_the_same_few_queries_with_one_edition_or_thirty(client, 
         _with_everything(other, speakers)
     # New content: each process reads the site profile once more (SiteProfile.cached), then never.
     client.get(url)
+    cache.clear()
     with django_assert_num_queries(small):
         response = client.get(url)
     slides = response.context["slides"]
@@ -83,9 +87,30 @@ def test_sections_the_organizers_skip_are_not_read(client, django_assert_num_que
         show_sources=False,
     )
     client.get(url)
+    cache.clear()
     # Left: the edition (with its host and stats), the next edition (with its host), the talks
     # with their speakers, the agenda and the free slides; not the archive table.
     with django_assert_num_queries(5):
         response = client.get(url)
     assert everything == MAX_QUERIES
     assert [slide.kind for slide in response.context["slides"]][:2] == ["title", "agenda"]
+
+
+def test_kept_slides_cost_one_query_and_every_change_shows_at_once(client, django_assert_num_queries):
+    today = timezone.localdate()
+    (edition,) = build_archive(1, first_day=today + datetime.timedelta(days=7))
+    url = f"/meetups/{edition.code}/deck/"
+    first = client.get(url).content
+    with django_assert_num_queries(1):  # the edition: the slides are kept rendered
+        assert client.get(url).content == first
+
+    item = AgendaItem.objects.filter(edition=edition).order_by("position").first()
+    item.title = "A title changed in the admin"
+    item.save()
+    page = client.get(url).content.decode()
+    assert "A title changed in the admin" in page
+
+    # Another host gets its own slides: the QR codes hold absolute links.
+    slides = client.get(url, HTTP_HOST="localhost").content.decode().partition("<main")[2]
+    assert "http://localhost/" in slides
+    assert "http://localhost/" not in page
