@@ -6,15 +6,11 @@ downloads (stable UID), keep its local time across daylight saving changes
 (DTSTART with TZID=Europe/Vienna and a VTIMEZONE), and show where and what
 (LOCATION with the address, DESCRIPTION with the agenda and speakers).
 
-The events are written here, line by line: three queries (editions with venue
+The icalendar library writes the file. Three queries: the editions with venue
 and host, then the agenda items and the talks with their speakers as values, as
-the lines need them). The icalendar library writes the calendar's
-own properties and the VTIMEZONE; it would write the events byte for byte as
-they are written here (tests/meetups/test_calendar.py checks it), but building
-and folding its property objects took half of the subscription's time.
+the description lists them.
 """
 
-import contextlib
 import datetime
 from collections import defaultdict
 from urllib.parse import urlencode
@@ -23,7 +19,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Timezone, vDatetime
+from icalendar import Calendar, Event
 
 from sponsors.models import Sponsorship
 from talks.models import Talk
@@ -215,119 +211,23 @@ def _event_end(edition):
     return local_datetime(end + datetime.timedelta(days=1), datetime.time(0, 0))
 
 
-# --- writing the events ------------------------------------------------------------
-# Exactly as icalendar 7 writes them (Event.new(...).to_ical()): properties in its
-# order, TEXT values escaped as its _escape_char does, lines folded as its _foldline
-# does. tests/meetups/test_calendar.py has icalendar read the files and write them
-# again: the bytes must not change.
-
-FOLD_OCTETS = 74  # a folded line carries at most this many octets, before the CRLF and space
-
-
-def _text(value):
-    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma escaped, line breaks as \\n."""
-    return (
-        value.replace("\\N", "\n")
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def _fold(line):
-    """The content line as UTF-8, folded (RFC 5545 3.1) between characters, never inside one.
-
-    Like icalendar, a backslash or caret that would end a folded line starts the
-    next one, so that no escape sequence is split.
-    """
-    data = line.encode()
-    if len(data) <= FOLD_OCTETS:
-        return data
-    parts = []
-    start = 0
-    while len(data) - start > FOLD_OCTETS:
-        end = start + FOLD_OCTETS
-        while data[end] & 0xC0 == 0x80:  # inside a multi-byte character: fold before it
-            end -= 1
-        if data[end - 1] in b"\\^":
-            end -= 1
-        parts.append(data[start:end])
-        start = end
-    parts.append(data[start:])
-    return b"\r\n ".join(parts)
-
-
-def _date(value):
-    return f"{value.year:04}{value.month:02}{value.day:02}"
-
-
-def _clock(value):
-    return f"{_date(value)}T{value.hour:02}{value.minute:02}{value.second:02}"
-
-
-def _utc(value):
-    """DTSTAMP, CREATED and LAST-MODIFIED are in UTC ("Z"); a naive value is taken as UTC."""
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.UTC)
-    return f"{_clock(value)}Z"
-
-
-class _Zone:
-    """How the events' local times are written: ";TZID=Europe/Vienna:" and no suffix, or ":"/"Z" for UTC.
-
-    Asked of icalendar once for the site's time zone, rather than for every event.
-    """
-
-    def __init__(self):
-        value = vDatetime(local_datetime(datetime.date(2000, 1, 1), datetime.time(0, 0)))
-        params = value.params.to_ical().decode()
-        self.separator = f";{params}:" if params else ":"
-        self.suffix = "Z" if value.to_ical().endswith(b"Z") else ""
-        tzid = value.params.get("TZID")
-        self.tzid = tzid if tzid != "UTC" else None
-
-    def when(self, name, value):
-        """DTSTART/DTEND: a time in the site's zone (as meetups.schedule makes them), or a date for all-day events."""
-        if isinstance(value, datetime.datetime):
-            return f"{name}{self.separator}{_clock(value)}{self.suffix}"
-        return f"{name};VALUE=DATE:{_date(value)}"
-
-
-def _event_lines(edition, page_url, uid, agenda, zone):
+def _event(edition, page_url, uid, agenda):
+    """The VEVENT of one edition; DTSTART and DTEND in the site's time zone (TZID), or dates for all-day events."""
     location = location_text(edition)
-    lines = [
-        "BEGIN:VEVENT",
-        f"SUMMARY:{_text(_summary(edition))}",
-        zone.when("DTSTART", edition_start(edition)),
-        zone.when("DTEND", _event_end(edition)),
-        f"DTSTAMP:{_utc(edition.updated_at)}",
-        f"UID:{_text(uid)}",
-        f"CATEGORIES:{_text(edition.get_kind_display())}",
-        f"CREATED:{_utc(edition.created_at)}",
-        f"DESCRIPTION:{_text(description_text(edition, page_url, agenda, edition.host_name))}",
-        f"LAST-MODIFIED:{_utc(edition.updated_at)}",
-    ]
-    if location:
-        lines.append(f"LOCATION:{_text(location)}")
-    lines += [
-        f"STATUS:{'CANCELLED' if edition.cancelled else 'CONFIRMED'}",
-        f"URL:{page_url}",
-        "END:VEVENT",
-    ]
-    return lines
-
-
-class CalendarFile:
-    """What build_calendar() returns: the file, as bytes from to_ical() like an icalendar Calendar."""
-
-    def __init__(self, content):
-        self.content = content
-
-    def to_ical(self):
-        return self.content
+    return Event.new(
+        summary=_summary(edition),
+        start=edition_start(edition),
+        end=_event_end(edition),
+        stamp=edition.updated_at,
+        uid=uid,
+        categories=[edition.get_kind_display()],
+        created=edition.created_at,
+        description=description_text(edition, page_url, agenda, edition.host_name),
+        last_modified=edition.updated_at,
+        location=location or None,
+        status="CANCELLED" if edition.cancelled else "CONFIRMED",
+        url=page_url,
+    )
 
 
 def build_calendar(editions, request, *, name, source_url):
@@ -340,14 +240,6 @@ def build_calendar(editions, request, *, name, source_url):
     editions = list(editions)
     agendas = _agendas([edition.pk for edition in editions])
     host = _host_name(request)
-    zone = _Zone()
-    events = []
-    for edition in editions:
-        page_url = absolute(request, edition.get_absolute_url())
-        # Built on the primary key, which stays when an organizer corrects the code.
-        uid = f"edition-{edition.pk}@{host}"
-        events += map(_fold, _event_lines(edition, page_url, uid, agendas[edition.pk], zone))
-
     # icalendar writes these properties raw and refuses a line break in any of them (a 500 for
     # every download, issue #17): the names are made one line here, whatever the rows hold.
     name = one_line(name)
@@ -365,23 +257,19 @@ def build_calendar(editions, request, *, name, source_url):
     )
     calendar["X-WR-TIMEZONE"] = timezone.get_default_timezone_name()
     calendar["X-PUBLISHED-TTL"] = "PT12H"
-    if zone.tzid and any(edition.start_time is not None for edition in editions):
-        # What Calendar.add_missing_timezones() adds for the TZID of the events.
+    for edition in editions:
+        page_url = absolute(request, edition.get_absolute_url())
+        # Built on the primary key, which stays when an organizer corrects the code.
+        uid = f"edition-{edition.pk}@{host}"
+        calendar.add_component(_event(edition, page_url, uid, agendas[edition.pk]))
+    if editions:
         first = min(edition.start_date for edition in editions)
         last = max(edition.last_date for edition in editions)
-        with contextlib.suppress(ValueError):  # a time zone icalendar does not know: no VTIMEZONE
-            calendar.add_component(
-                Timezone.from_tzid(
-                    zone.tzid,
-                    first_date=datetime.date(first.year, 1, 1),
-                    last_date=datetime.date(last.year + 1, 12, 31),
-                )
-            )
-    end = b"END:VCALENDAR\r\n"
-    head = calendar.to_ical()
-    if not head.endswith(end):
-        raise ValueError("icalendar no longer ends a calendar with END:VCALENDAR")
-    return CalendarFile(b"".join([head.removesuffix(end), *(line + b"\r\n" for line in events), end]))
+        # A time zone icalendar does not know gets no VTIMEZONE (add_missing_timezones skips it).
+        calendar.add_missing_timezones(
+            first_date=datetime.date(first.year, 1, 1), last_date=datetime.date(last.year + 1, 12, 31)
+        )
+    return calendar
 
 
 def google_calendar_url(edition, request):

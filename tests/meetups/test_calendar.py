@@ -254,9 +254,9 @@ def test_upcoming_editions_have_add_to_calendar_buttons_and_past_ones_do_not(cli
     assert not [link for link in past_links if "calendar.google.com" in link]
 
 
-def test_the_events_are_written_byte_for_byte_as_icalendar_writes_them(client, db):
-    """meetups/calendar.py writes the events itself (icalendar's objects cost half the time); read and
-    written again by icalendar, every file must come out the same: escaping, folding, order, times."""
+def test_every_file_reads_back_byte_for_byte_through_icalendar(client, db):
+    """Read and written again by icalendar, as a calendar app reads it, every file comes out the same:
+    escaping, folding (never inside a character or an escape), order, times."""
     venue = VenueFactory(name='Café "Zum Wohl"; Saal 2', address="Straße 1, Stiege 2\r\n1010 Wien")
     edition = EditionFactory(
         code="90",
