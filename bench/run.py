@@ -941,16 +941,18 @@ def main(argv=None):
     over_limit = {name: count for name, count in queries.items() if count > MAX_QUERIES}
     most_queries = max(queries.items(), key=lambda item: item[1])
     rows_ok = fixed_rows == successes and fixed.errors == 0
+    # The goals of issue #18: cached pages at least as fast as the constant view, uncached ones
+    # (plain querysets and templates, no compiler tricks) at 4 % of it at least.
     targets = [
         ("cached pages, req/s vs constant view (lowest)",
-         f"{_ratio(worst_cached, constant)} ({worst_cached.name})", "≥ 70 %",
-         worst_cached.rps >= 0.7 * constant.rps),
+         f"{_ratio(worst_cached, constant)} ({worst_cached.name})", "≥ 100 %",
+         worst_cached.rps >= constant.rps),
         ("cached pages, p99 vs constant view's p99 (highest)",
          f"{worst_cached_p99.p99 / constant.p99:.1f}× ({worst_cached_p99.name})", "< 4×",
          worst_cached_p99.p99 < 4 * constant.p99),
         ("uncached pages, req/s vs constant view (lowest)",
-         f"{_ratio(worst_uncached, worst_reference)} ({worst_uncached.name})", "≥ 5 %",
-         worst_uncached.rps >= 0.05 * worst_reference.rps),
+         f"{100 * worst_uncached.rps / worst_reference.rps:.1f} % ({worst_uncached.name})", "≥ 4 %",
+         worst_uncached.rps >= 0.04 * worst_reference.rps),
         (f"raffle entries, {args.posts:,} POSTs over {args.post_connections} connections",
          f"{fixed.rps:,.0f} entries/s, {fixed.errors} errors, {fixed_rows:,} rows = {successes:,} answers"
          if rows_ok else f"{fixed.rps:,.0f} entries/s, {fixed.errors} errors, {fixed_rows:,} rows ≠ {successes:,}",
