@@ -197,8 +197,12 @@ class ProposalAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
                 self._apply_accept(request, queryset, form.cleaned_data)
                 return None
         else:
-            preferred = {edition for proposal in queryset for edition in proposal.preferred_editions.all()}
-            form = AcceptForm(initial={"edition": preferred.pop()} if len(preferred) == 1 else None)
+            form = AcceptForm()
+            # The edition the proposers asked for, the soonest of them that can still take a talk.
+            asked_for = form.fields["edition"].queryset.filter(proposals__in=queryset).distinct()
+            first = asked_for.order_by("start_date", "start_time", "pk").first()
+            if first is not None:
+                form = AcceptForm(initial={"edition": first})
         return self._decision_page(
             request, queryset, action, "admin/contributions/proposal/accept.html", form, "Accept into an edition"
         )

@@ -396,9 +396,12 @@ def _meetup_33(organizers):
     _host(edition, magenta)
 
 
+DEMO_EDITION_CODE = "demo"
+
+
 def _upcoming_edition(organizers):
     """A published edition about a month ahead, with an agenda skeleton."""
-    existing = Edition.objects.filter(code__iexact="demo").first()
+    existing = Edition.objects.filter(code__iexact=DEMO_EDITION_CODE).first()
     if existing and existing.start_date >= timezone.localdate():
         start = existing.start_date  # keep loading idempotent while it is still upcoming
     else:
@@ -415,7 +418,7 @@ def _upcoming_edition(organizers):
         capacity=120,
     )
     edition = _edition(
-        "demo",
+        DEMO_EDITION_CODE,
         number=None,
         kind=Edition.Kind.SPECIAL,
         title="Vienna Deep Learning Meetup – demo evening",
@@ -458,3 +461,14 @@ def load_demo():
     _meetup_33(organizers)
     _upcoming_edition(organizers)
     return edition_32
+
+
+@transaction.atomic
+def remove_demo():
+    """Delete what the demo invented and nothing else: the upcoming "demo" edition, with its
+    agenda and host row (everything else is the meetup's real history). Returns how many
+    editions went (0 or 1)."""
+    invented = Edition.objects.filter(code__iexact=DEMO_EDITION_CODE)
+    count = invented.count()
+    invented.delete()
+    return count

@@ -187,8 +187,9 @@ def test_accept_page_offers_upcoming_editions_drafts_included(organizer_client, 
     assert "41st Vienna Deep Learning Meetup" in content and "(draft)" in content
     assert "Preferred: #40." in text(page)
     assert "a new person “" in content
-    # The edition the proposer asked for is chosen already.
+    # The edition the proposer asked for is chosen already, in the page the organizer sees.
     assert page.context["form"].initial == {"edition": edition}
+    assert f'<option value="{edition.pk}" selected>' in content
     assert Talk.objects.count() == 0
 
 
@@ -373,3 +374,21 @@ def test_the_decision_pages_answer_an_odd_id_with_a_404(organizer_client, object
     for name in ["accept", "decline"]:
         response = organizer_client.get(f"/admin/contributions/proposal/{object_id}/{name}/")
         assert response.status_code == 404, name
+
+
+def test_accept_page_chooses_the_soonest_edition_the_proposer_asked_for_that_can_still_take_a_talk(
+    organizer_client, edition
+):
+    today = timezone.localdate()
+    later = EditionFactory(code="41", number=41, start_date=today + datetime.timedelta(days=50))
+    past = EditionFactory(code="39", number=39, start_date=today - datetime.timedelta(days=5))
+    proposal = ProposalFactory(title="Diffusion for audio", any_edition=False)
+    proposal.preferred_editions.set([later, past, edition])
+
+    content = _accept_page(organizer_client, proposal).content.decode()
+    assert f'<option value="{edition.pk}" selected>' in content
+    assert f'<option value="{later.pk}">' in content
+
+    proposal.preferred_editions.set([past])  # only one that is over: nothing is chosen for the organizer
+    content = _accept_page(organizer_client, proposal).content.decode()
+    assert '<option value="" selected>' in content

@@ -110,3 +110,23 @@ def test_archive_editions_and_a_real_upcoming_one():
     upcoming = Edition.objects.published().upcoming().first()
     assert upcoming is not None
     assert upcoming.agenda_items.count() >= 5
+
+
+def test_loaddemo_remove_deletes_only_the_invented_edition(capsys):
+    call_command("loaddemo")
+    before = _snapshot()
+    invented = Edition.objects.get(code="demo")
+    invented_items = set(invented.agenda_items.values_list("pk", flat=True))
+
+    call_command("loaddemo", "--remove")
+    assert "Removed the invented demo edition." in capsys.readouterr().out
+    after = _snapshot()
+    assert not Edition.objects.filter(code="demo").exists()
+    # Every other row stays as it was: the real editions, their venues, people, talks.
+    assert [row for row in before["Edition"] if row["code"] != "demo"] == after["Edition"]
+    assert [row for row in before["AgendaItem"] if row["id"] not in invented_items] == after["AgendaItem"]
+    for model in ("Venue", "Person", "Talk", "Organisation", "Raffle", "JobAd"):
+        assert before[model] == after[model], model
+
+    call_command("loaddemo", "--remove")
+    assert "There is no invented demo edition." in capsys.readouterr().out
