@@ -4,6 +4,7 @@ from django.db.models.functions import ExtractYear
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from sponsors.models import Sponsorship
@@ -204,19 +205,27 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
         description="Clone as next edition (agenda skeleton and organizers, unpublished)", permissions=["add"]
     )
     def clone_as_next_edition(self, request, queryset):
+        """Clone each selected edition; with one, go straight to the new edition's page."""
+        clones = []
         for edition in queryset:
             clone = services.clone_as_next_edition(edition)
+            clones.append(clone)
             url = reverse("admin:meetups_edition_change", args=[clone.pk])
             self.message_user(
                 request,
                 format_html(
-                    'Created <a href="{}">{}</a> from #{}: set its date, venue and talks, then publish it.',
+                    'Created <a href="{}">{}</a> from #{}, on {} (proposed by the monthly rhythm): '
+                    "check the date, set the venue and talks, then publish it.",
                     url,
                     clone,
                     edition.code,
+                    date_format(clone.start_date, "D, j F Y"),
                 ),
                 messages.SUCCESS,
             )
+        if len(clones) == 1:
+            return redirect("admin:meetups_edition_change", clones[0].pk)
+        return None
 
     @admin.action(description="Publish selected editions", permissions=["publish"])
     def publish(self, request, queryset):

@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from vdlm.page_cache import content_changed
 
@@ -14,6 +15,8 @@ from .models import AgendaItem, Edition
 # Agenda slots that belong to a specific talk; a clone keeps the slot, not the talk.
 TALK_SLOT_KINDS = {AgendaItem.Kind.TALK, AgendaItem.Kind.CONFERENCE_REPORT}
 TO_BE_ANNOUNCED = "To be announced"
+# The series meets about monthly: the next edition four weeks after the latest one.
+RHYTHM = datetime.timedelta(weeks=4)
 
 
 def _next_free_code(base):
@@ -24,15 +27,29 @@ def _next_free_code(base):
     return code
 
 
+def next_date_in_rhythm(edition, today=None):
+    """The date proposed for the edition after `edition`: on its weekday, about four weeks
+    (RHYTHM) after the latest edition of its kind, and never before `today` (Vienna).
+
+    Cloned from an edition years old, the proposal is about four weeks from today.
+    """
+    today = today or timezone.localdate()
+    latest = Edition.objects.filter(kind=edition.kind).aggregate(Max("start_date"))["start_date__max"]
+    after = max(latest or edition.start_date, edition.start_date) + RHYTHM
+    if after < today:
+        after = today + RHYTHM
+    return after + datetime.timedelta(days=(edition.start_date.weekday() - after.weekday()) % 7)
+
+
 @transaction.atomic
-def clone_as_next_edition(edition):
+def clone_as_next_edition(edition, today=None):
     """Create the next edition from `edition` and return it, unpublished.
 
     It gets the next free number of its kind (a numeric code follows the number),
-    a date four weeks later on the same weekday as a placeholder, the same
-    organizers and the agenda skeleton: every slot with its kind and time, talk
-    slots titled "To be announced" and unlinked from the old talks. Venue,
-    talks, sponsors and links stay behind: they change every month.
+    the date of next_date_in_rhythm(), the same organizers and the agenda skeleton:
+    every slot with its kind and time, talk slots titled "To be announced" and
+    unlinked from the old talks. Venue, talks, sponsors and links stay behind: they
+    change every month.
     """
     if edition.number is not None:
         highest = Edition.objects.filter(kind=edition.kind).aggregate(Max("number"))["number__max"]
@@ -49,7 +66,7 @@ def clone_as_next_edition(edition):
         number=number,
         kind=edition.kind,
         title="" if number is not None else edition.title,
-        start_date=edition.start_date + datetime.timedelta(weeks=4),
+        start_date=next_date_in_rhythm(edition, today),
         start_time=edition.start_time,
         end_time=edition.end_time if not edition.is_multi_day else None,
         attendance=edition.attendance,

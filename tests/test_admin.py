@@ -6,6 +6,8 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from meetups.demo import load_demo
 from meetups.models import AgendaItem, Edition
@@ -103,9 +105,15 @@ def test_clone_as_next_edition(organizer_client, demo):
     )
     assert response.status_code == 200
     clone = Edition.objects.get(number=34)  # #33 exists already, so the next free number
+    # The organizer lands on the new edition's page, told the proposed date.
+    assert response.redirect_chain[-1][0] == reverse("admin:meetups_edition_change", args=[clone.pk])
     assert clone.code == "34"
     assert clone.published is False
-    assert clone.start_date == datetime.date(2020, 2, 27)
+    # #32 was on a Thursday in 2020 and the latest meetup, #33, in February 2020: the proposal
+    # is a Thursday about four weeks from today, never in the past.
+    assert clone.start_date.weekday() == demo.start_date.weekday() == 3
+    assert 28 <= (clone.start_date - timezone.localdate()).days < 35
+    assert date_format(clone.start_date, "D, j F Y") in response.content.decode()
     assert set(clone.organizers.all()) == set(demo.organizers.all())
     assert [(i.position, i.kind, i.title, i.talk_id) for i in clone.agenda_items.all()] == [
         (10, AgendaItem.Kind.WELCOME, "Welcome & Introduction", None),
@@ -118,6 +126,36 @@ def test_clone_as_next_edition(organizer_client, demo):
     ]
     assert clone.talks.count() == 0
     assert "Created" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("latest", "today", "proposed"),
+    [
+        # Four weeks after the latest edition, on the cloned edition's weekday (a Thursday).
+        ("2027-01-14", "2027-01-20", "2027-02-11"),
+        # The latest is on a Wednesday: the Thursday after four weeks.
+        ("2027-01-13", "2027-01-20", "2027-02-11"),
+        # Years ago: about four weeks from today, never in the past.
+        ("2020-01-30", "2026-12-06", "2027-01-07"),
+    ],
+)
+def test_the_next_date_follows_the_monthly_rhythm(latest, today, proposed):
+    from meetups.services import next_date_in_rhythm
+
+    thursday = EditionFactory(code="32", number=32, start_date=datetime.date(2020, 1, 30))
+    EditionFactory(code="33", number=33, start_date=datetime.date.fromisoformat(latest))
+    proposal = next_date_in_rhythm(thursday, today=datetime.date.fromisoformat(today))
+    assert proposal == datetime.date.fromisoformat(proposed)
+    assert proposal.weekday() == 3
+
+
+def test_cloning_several_editions_stays_on_the_list(organizer_client):
+    first, second = EditionFactory(code="50", number=50), EditionFactory(code="51", number=51)
+    url = reverse("admin:meetups_edition_changelist")
+    data = {"action": "clone_as_next_edition", "_selected_action": [first.pk, second.pk]}
+    response = organizer_client.post(url, data)
+    assert response.status_code == 302 and response.url == url
+    assert Edition.objects.filter(published=False).count() == 2
 
 
 def test_clone_of_a_special_edition_gets_a_free_code():
