@@ -2,7 +2,9 @@ import csv
 import logging
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from vdlm.admin_utils import CheckedAutocompleteMixin
@@ -54,7 +56,6 @@ class RaffleAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "edition", "prize", "opens_at", "closes_at", "status", "entries", "correct_entries"]
     list_filter = ["status"]
     search_fields = ["title", "question", "prize"]
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["edition", "prize_donor"]
     readonly_fields = ["entries", "correct_entries", "commitment"]
     inlines = [RaffleDrawInline, RaffleEntryInline]
@@ -87,6 +88,22 @@ class RaffleAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
         if change and "accepted_answers" in form.changed_data:
             obj.recheck_entries()
 
+    def _confirm_draw(self, request, queryset, action, redraw):
+        """The page that asks before drawing: each raffle with its eligible entries and commitment."""
+        raffles = list(queryset.order_by("closes_at", "pk"))
+        for raffle in raffles:
+            raffle.eligible_count = services.eligible_entries(raffle).count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Draw one more winner?" if redraw else "Draw the winners?",
+            "opts": self.model._meta,
+            "raffles": raffles,
+            "redraw": redraw,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/raffles/raffle/draw_confirm.html", context)
+
     def _draw(self, request, queryset, redraw):
         for raffle in queryset:
             try:
@@ -94,7 +111,7 @@ class RaffleAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
                     raffle, winners=None if not redraw else 1, drawn_by=request.user.get_username(), redraw=redraw
                 )
             except services.DrawError as error:
-                self.message_user(request, f"{raffle.title}: {error}", messages.ERROR)
+                self.message_user(request, f"Raffle “{raffle.title}”: {error}", messages.ERROR)
                 continue
             audit.info(
                 "raffle draw %s of raffle %s by %s (%s eligible)",
@@ -106,7 +123,7 @@ class RaffleAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
             winners = ", ".join(entry.email for entry in services.winner_entries(record))
             self.message_user(
                 request,
-                f"{raffle.title}: draw {record.sequence} among {record.eligible_count} eligible entries. "
+                f"Raffle “{raffle.title}”: draw {record.sequence} among {record.eligible_count} eligible entries. "
                 f"Winner(s): {winners}. They are being notified by email.",
                 messages.SUCCESS,
             )
@@ -120,11 +137,17 @@ class RaffleAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
 
     @admin.action(description="Draw the winner(s) of the selected closed raffles", permissions=["draw"])
     def draw_winners(self, request, queryset):
+        if "apply" not in request.POST:
+            return self._confirm_draw(request, queryset, "draw_winners", redraw=False)
         self._draw(request, queryset, redraw=False)
+        return None
 
     @admin.action(description="Re-draw one winner (unclaimed prize; keeps the earlier draw)", permissions=["draw"])
     def redraw_winner(self, request, queryset):
+        if "apply" not in request.POST:
+            return self._confirm_draw(request, queryset, "redraw_winner", redraw=True)
         self._draw(request, queryset, redraw=True)
+        return None
 
     @admin.action(description="Export the entries of the selected raffles as CSV", permissions=["export"])
     def export_entries_csv(self, request, queryset):

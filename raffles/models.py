@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.text import slugify
 
 from vdlm.links import path_to
 from vdlm.validators import validate_single_line
@@ -60,6 +61,10 @@ class RaffleQuerySet(models.QuerySet):
         )
 
 
+# Words of a prize that do not say what it is ("1 free ticket for ML Prague" -> "ticket").
+SLUG_FILLER = {"a", "an", "the", "one", "two", "three", "free", "for", "to", "of", "and", "x"}
+
+
 class Raffle(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -68,7 +73,13 @@ class Raffle(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     title = models.CharField(max_length=200, validators=[validate_single_line])
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The raffle's address, /raffles/<slug>/, which the projector shows. Left empty, it is "
+        "the edition's code and a word of the prize, e.g. 34-ticket.",
+    )
     edition = models.ForeignKey(
         "meetups.Edition",
         on_delete=models.SET_NULL,
@@ -150,10 +161,23 @@ class Raffle(models.Model):
         if not self.salt:
             self.salt = new_salt()
         self.commitment = sha256_hex(self.salt)
+        if not self.slug:
+            self.slug = self.short_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return path_to("raffles:raffle_detail", slug=self.slug)
+
+    def short_slug(self):
+        """A short, free address to read off a projector: "34-ticket" (the edition's code and the
+        prize's first word that says what it is), "34-ticket-2" when that is taken."""
+        words = [word for word in slugify(self.prize).split("-") if word not in SLUG_FILLER and not word.isdigit()]
+        parts = [self.edition.code.lower()] if self.edition_id else []
+        base = "-".join([*parts, words[0] if words else "raffle"])
+        slug, suffix = base, 2
+        while Raffle.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        return slug
 
     @property
     def accepted_answer_list(self):

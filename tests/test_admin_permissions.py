@@ -43,10 +43,10 @@ def _staff(*perms):
     return user
 
 
-def _run_action(client, model, action, objects):
+def _run_action(client, model, action, objects, **extra):
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    return client.post(url, {"action": action, "_selected_action": [str(obj.pk) for obj in objects]})
+    return client.post(url, {"action": action, "_selected_action": [str(obj.pk) for obj in objects], **extra})
 
 
 @pytest.fixture
@@ -138,7 +138,9 @@ def test_each_action_works_with_its_own_permission(client, closed_raffle, caplog
     response = _run_action(client, Raffle, "export_entries_csv", [closed_raffle])
     assert response["Content-Type"].startswith("text/csv")
     assert entries[0].email in response.content.decode()
-    _run_action(client, Raffle, "draw_winners", [closed_raffle])
+    asked = _run_action(client, Raffle, "draw_winners", [closed_raffle])  # the confirmation page first
+    assert asked.status_code == 200 and not RaffleDraw.objects.exists()
+    _run_action(client, Raffle, "draw_winners", [closed_raffle], apply="1")
     assert RaffleDraw.objects.filter(raffle=closed_raffle).count() == 1
 
     response = _run_action(client, RaffleEntry, "export_csv", entries)

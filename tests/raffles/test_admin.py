@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from raffles.models import RaffleDraw, RaffleEntry
 from tests.factories import RaffleEntryFactory, RaffleFactory
+from tests.html_helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +32,21 @@ def test_draw_action_draws_once_and_shows_the_winner(
 ):
     url = reverse("admin:raffles_raffle_changelist")
     data = {"action": "draw_winners", "_selected_action": [closed_raffle.pk]}
+    # First a page that asks, with what the draw will be made of; nothing is drawn yet.
+    asked = organizer_client.post(url, data)
+    assert asked.status_code == 200 and not RaffleDraw.objects.exists() and not mailoutbox
+    page = text(asked)
+    assert "ML Prague 2020: 3 eligible entries, 1 winner." in page
+    assert closed_raffle.commitment in page
+    assert "Yes, draw now" in asked.content.decode()
+
+    data["apply"] = "1"
     with django_capture_on_commit_callbacks(execute=True):
         response = organizer_client.post(url, data, follow=True)
     record = RaffleDraw.objects.get()
     winner = RaffleEntry.objects.get(public_id=record.winner_ids[0])
     content = response.content.decode()
-    assert f"draw 1 among 3 eligible entries. Winner(s): {winner.email}" in content
+    assert f"Raffle “ML Prague 2020”: draw 1 among 3 eligible entries. Winner(s): {winner.email}" in content
     assert [m.to for m in mailoutbox] == [[winner.email]]
 
     again = organizer_client.post(url, data, follow=True).content.decode()

@@ -72,3 +72,17 @@ def test_raffle_must_close_after_it_opens():
 
 def test_normalize_answer_ignores_accents_case_and_spacing():
     assert normalize_answer(" Fran\u00e7ois\tCHOLLET ") == "francois chollet"
+
+
+def test_a_raffle_without_a_slug_gets_a_short_one_to_read_off_the_projector():
+    from tests.factories import EditionFactory
+
+    edition = EditionFactory(code="34", number=34)
+    first = RaffleFactory(slug="", edition=edition, title="eMail raffle for 1 free ticket to ML Prague 2027",
+                          prize="1 free ticket for ML Prague 2027")
+    second = RaffleFactory(slug="", edition=edition, prize="1 free ticket")
+    third = RaffleFactory(slug="", edition=None, prize="2 books")
+    assert (first.slug, second.slug, third.slug) == ("34-ticket", "34-ticket-2", "books")
+    assert first.get_absolute_url() == "/raffles/34-ticket/"
+    # An address the organizer typed stays as it is.
+    assert RaffleFactory(slug="ml-prague", edition=edition).slug == "ml-prague"
