@@ -53,7 +53,7 @@ class VenueAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
-    fields = ["position", "start_time", "kind", "title", "talk"]
+    fields = ["position", "start_time", "kind", "title", "talk", "own_title"]
     ordering = ["position"]
     classes = ["agenda-inline"]
 

@@ -202,13 +202,16 @@ def _talk(slug, edition, title, kind, abstract, speakers, **fields):
 
 def _agenda(edition, items, talks_by_slug, times=()):
     for index, (kind, title, talk_slug) in enumerate(items):
+        talk = talks_by_slug.get(talk_slug)
         AgendaItem.objects.update_or_create(
             edition=edition,
             position=(index + 1) * 10,
             defaults={
                 "kind": kind,
                 "title": title,
-                "talk": talks_by_slug.get(talk_slug),
+                "talk": talk,
+                # The deck's own wording where it is not the talk's ("Hot Topics and Latest News").
+                "own_title": talk is not None and title != talk.title,
                 "start_time": times[index] if index < len(times) else None,
             },
         )

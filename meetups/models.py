@@ -302,7 +302,12 @@ class AgendaItem(models.Model):
     )
     start_time = models.TimeField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=300, validators=[validate_single_line])
+    title = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="A slot that presents a talk shows the talk's title (kept up to date) unless it has its own.",
+    )
     talk = models.ForeignKey(
         "talks.Talk",
         on_delete=models.SET_NULL,
@@ -310,6 +315,11 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="agenda_items",
         help_text="The talk presented in this slot, if any (a talk of the same edition).",
+    )
+    own_title = models.BooleanField(
+        "own title",
+        default=False,
+        help_text="Keep the title typed here instead of the linked talk's.",
     )
 
     class Meta:
@@ -321,15 +331,34 @@ class AgendaItem(models.Model):
                 name="agenda_position_unique_per_edition",
                 violation_error_message="Two agenda items of one edition cannot share a position.",
             ),
+            models.CheckConstraint(
+                condition=~Q(title="") | Q(talk__isnull=False),
+                name="agenda_item_has_a_title",
+                violation_error_message="Give the item a title, or link the talk presented in it.",
+            ),
         ]
 
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A slot that presents a talk follows its title (Talk.save() keeps it so), unless it has its own.
+        if self.talk_id and not (self.own_title and self.title.strip()):
+            self.title = self.talk.title
+            self.own_title = False
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.talk_id and self.edition_id and self.talk.edition_id != self.edition_id:
             raise ValidationError({"talk": "This talk belongs to another edition."})
+        if not self.talk_id and not self.title.strip():
+            raise ValidationError({"title": "Give the item a title, or link the talk presented in it."})
+
+    @property
+    def follows_talk(self):
+        """Whether the title shown is the linked talk's (not one of the slot's own)."""
+        return bool(self.talk_id) and not self.own_title
 
 
 class Announcement(models.Model):

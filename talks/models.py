@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Lower
 
 from vdlm.links import path_to
+from vdlm.page_cache import content_changed
 from vdlm.uploads import RandomFileName, UploadImageField
 from vdlm.validators import validate_image_upload, validate_pdf_upload, validate_single_line, validate_web_url
 
@@ -161,6 +162,13 @@ class Talk(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The agenda slots that present this talk show its title, unless an organizer gave one its own.
+        renamed = self.agenda_items.filter(own_title=False).exclude(title=self.title).update(title=self.title)
+        if renamed:
+            content_changed()  # update() sends no signal
 
     def get_absolute_url(self):
         return path_to("talks:talk_detail", slug=self.slug)

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from meetups.demo import load_demo
 from meetups.models import AgendaItem, Edition
+from tests.admin_forms import edition_form_data
 from tests.factories import AgendaItemFactory, EditionFactory, PersonFactory, RaffleEntryFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +185,7 @@ def test_publish_and_unpublish_actions(organizer_client):
 def test_duplicate_agenda_positions_get_a_clear_message_and_keep_the_input(organizer_client):
     edition = EditionFactory(code="40", number=40)
     url = reverse("admin:meetups_edition_change", args=[edition.pk])
-    data = _edition_form_data(edition)
+    data = edition_form_data(edition)
     data.update(
         {
             "agenda_items-TOTAL_FORMS": "2",
@@ -207,7 +208,7 @@ def test_duplicate_agenda_positions_get_a_clear_message_and_keep_the_input(organ
 def test_edition_change_page_saves_an_agenda(organizer_client):
     edition = EditionFactory(code="41", number=41)
     talk = TalkFactory(edition=edition, title="Sparse attention", speakers=[PersonFactory()])
-    data = _edition_form_data(edition)
+    data = edition_form_data(edition)
     data.update(
         {
             "agenda_items-TOTAL_FORMS": "2",
@@ -273,26 +274,6 @@ def test_non_pdf_slides_are_refused(organizer_client):
     )
     assert response.status_code == 200
     assert "This file is not a PDF" in response.content.decode()
-
-
-def _edition_form_data(edition):
-    data = {
-        "code": edition.code,
-        "number": edition.number or "",
-        "kind": edition.kind,
-        "title": edition.title,
-        "topic": edition.topic,
-        "start_date": edition.start_date.isoformat(),
-        "start_time": edition.start_time.strftime("%H:%M") if edition.start_time else "",
-        "end_time": edition.end_time.strftime("%H:%M") if edition.end_time else "",
-        "attendance": edition.attendance,
-        "venue": edition.venue_id or "",
-        "published": "on" if edition.published else "",
-    }
-    for prefix in ["agenda_items", "talks", "sponsorships", "announcements", "deck_settings", "deck_slides"]:
-        data[f"{prefix}-TOTAL_FORMS"] = "0"
-        data[f"{prefix}-INITIAL_FORMS"] = "0"
-    return data
 
 
 def test_agenda_factory_positions_do_not_collide():

@@ -28,9 +28,9 @@ from contributions.services import proposal_url
 from meetups.models import Edition, SiteProfile
 from raffles import services as raffle_services
 from raffles.models import Raffle
+from tests.admin_forms import edition_form_data
 from tests.factories import PersonFactory, ProposalFactory, RaffleEntryFactory, RaffleFactory, SuperUserFactory
 from tests.site_data import build_meetup_32
-from tests.test_admin import _edition_form_data
 from vdlm import page_cache
 from vdlm.spam import rendered_at_token
 
@@ -181,7 +181,7 @@ def test_an_edition_edited_in_the_admin_shows_on_the_next_request(site, staff_cl
         assert _status(visitor.get(url)) == "hit"
 
     edition = site.edition
-    data = _edition_form_data(edition)
+    data = edition_form_data(edition)
     data["topic"] = "Diffusion models, explained"
     response = staff_client.post(reverse("admin:meetups_edition_change", args=[edition.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -500,17 +500,22 @@ class _Writer:
             return
         edition.agenda_items.all().delete()
         talks = {t.key(talk.title): talk for talk in edition.talks.all()}
-        AgendaItem.objects.bulk_create(
-            AgendaItem(
-                edition=edition,
-                position=position,
-                start_time=datetime.time.fromisoformat(time) if time else None,
-                kind=kind,
-                title=title,
-                talk=talks.get(talk_key) if talk_key else None,
+        items = []
+        for position, time, kind, title, talk_key in wanted:
+            talk = talks.get(talk_key) if talk_key else None
+            items.append(
+                AgendaItem(
+                    edition=edition,
+                    position=position,
+                    start_time=datetime.time.fromisoformat(time) if time else None,
+                    kind=kind,
+                    title=title or (talk.title if talk else ""),
+                    talk=talk,
+                    # The archive's wording where it is not the talk's title: the slot's own.
+                    own_title=talk is not None and bool(title) and title != talk.title,
+                )
             )
-            for position, time, kind, title, talk_key in wanted
-        )
+        AgendaItem.objects.bulk_create(items)
         self._remember(edition, "agenda", wanted)
         self.report.count("agenda items", "created", len(wanted))
         self.report.change(f"{'replaced' if current else 'created'} the agenda of {label} ({len(wanted)} items)")

@@ -104,9 +104,9 @@ def test_the_edition_admin_page_presents_the_deck_and_edits_its_controls(organiz
 
 
 def _edition_post(client, edition, extra, files=None):
-    from tests.test_admin import _edition_form_data
+    from tests.admin_forms import edition_form_data
 
-    data = _edition_form_data(edition)
+    data = edition_form_data(edition)
     data["organizers"] = [str(person.pk) for person in edition.organizers.all()]
     data.update(extra)
     return client.post(reverse("admin:meetups_edition_change", args=[edition.pk]), {**data, **(files or {})})

@@ -575,6 +575,7 @@ def test_edition_page_lists_a_talk_on_the_agenda_twice_once(client, deck, on_dec
         position=95,
         kind="talk",
         title="Self-Supervised Deep Learning, the questions",
+        own_title=True,
         talk=deck.self_supervised,
         start_time=datetime.time(21, 40),
     )
