@@ -240,26 +240,28 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
         unpublished, _ = services.set_published(queryset, False)
         self.message_user(request, f"Unpublished {len(unpublished)} edition(s).", messages.SUCCESS)
 
-    def _archive_download(self, queryset, format_name):
-        """The selected editions (drafts too: an organizer chose them) as `manage.py export_archive` writes them."""
+    def _archive_download(self, request, queryset, format_name):
+        """The selected editions (drafts too: an organizer chose them) as `manage.py export_archive` writes them,
+        with slides uploaded to the site linked on this site's address."""
         _, content_type, extension = FORMATS[format_name]
+        editions = editions_for_export(queryset, include_drafts=True)
         response = HttpResponse(
-            export(format_name, editions_for_export(queryset, include_drafts=True)), content_type=content_type
+            export(format_name, editions, base_url=request.build_absolute_uri("/")), content_type=content_type
         )
         response["Content-Disposition"] = f'attachment; filename="vdlm-meetups.{extension}"'
         return response
 
     @admin.action(description="Download selected as the GitHub README table (markdown)", permissions=["view"])
     def download_markdown(self, request, queryset):
-        return self._archive_download(queryset, "markdown")
+        return self._archive_download(request, queryset, "markdown")
 
     @admin.action(description="Download selected editions and talks as CSV", permissions=["view"])
     def download_csv(self, request, queryset):
-        return self._archive_download(queryset, "csv")
+        return self._archive_download(request, queryset, "csv")
 
     @admin.action(description="Download selected editions and talks as JSON", permissions=["view"])
     def download_json(self, request, queryset):
-        return self._archive_download(queryset, "json")
+        return self._archive_download(request, queryset, "json")
 
 
 @admin.register(AgendaItem)

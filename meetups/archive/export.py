@@ -5,7 +5,8 @@ The markdown is written so that importing it gives back the same database conten
 dates as `2018-12-04/05`, one `VDLM` row per edition for its intro slides and video
 (and for editions without talks, so that none is lost), archive files as relative
 `./Meetups/…` links, and speakers' affiliations only where the importer reads them
-back the same way.
+back the same way. Slides uploaded to the site are linked absolutely (`base_url`, the
+site's address), so that the links work on GitHub; talks come in the order of the agenda.
 """
 
 import csv
@@ -76,6 +77,30 @@ def editions_for_export(queryset=None, *, include_drafts=False):
     )
 
 
+def talks_in_agenda_order(edition):
+    """The edition's talks as its agenda presents them; talks on no slot follow, oldest first."""
+    slots = {}
+    for item in edition.agenda_items.all():
+        if item.talk_id is not None:
+            slots.setdefault(item.talk_id, item.position)
+    talks = list(edition.talks.all())
+    return sorted(talks, key=lambda talk: (talk.pk not in slots, slots.get(talk.pk, 0), talk.pk))
+
+
+def uploaded_file_url(file, base_url):
+    """The absolute address of a file uploaded to the site ("" without one)."""
+    return base_url.rstrip("/") + file.url if file else ""
+
+
+def talk_slides(talk, base_url):
+    """The slides link of a talk: the file uploaded to the site, else the link typed in."""
+    return uploaded_file_url(talk.slides_file, base_url) or talk.slides_url
+
+
+def intro_slides(edition, base_url):
+    return uploaded_file_url(edition.intro_slides, base_url) or edition.intro_slides_url
+
+
 def _host(edition):
     return edition.hosts[0].organisation.name if edition.hosts else ""
 
@@ -105,20 +130,21 @@ def _row(*cells):
     return "| " + " | ".join(t.escape_cell(cell) for cell in cells) + " |"
 
 
-def export_markdown(editions):
+def export_markdown(editions, base_url=""):
     """The `## Meetups` table of the README, current layout, for the given editions (newest first)."""
     lines = list(MARKDOWN_HEADER)
     for edition in editions:
         date = t.format_dates(edition.start_date, edition.end_date)
-        talks = list(edition.talks.all())
-        if edition.intro_slides_url or edition.video_url or not talks:
+        talks = talks_in_agenda_order(edition)
+        intro = intro_slides(edition, base_url)
+        if intro or edition.video_url or not talks:
             lines.append(
                 _row(
                     date,
                     edition.code,
                     "VDLM",
                     INTRO_TOPIC,
-                    _slides_cell(edition.intro_slides_url),
+                    _slides_cell(intro),
                     _details_cell(edition, edition.video_url),
                 )
             )
@@ -129,7 +155,7 @@ def export_markdown(editions):
                     edition.code,
                     t.speaker_cell(_speakers(talk)),
                     talk.title,
-                    _slides_cell(talk.slides_url),
+                    _slides_cell(talk_slides(talk, base_url)),
                     _details_cell(edition, talk.video_url),
                 )
             )
@@ -143,7 +169,7 @@ def _spreadsheet_safe(value):
     return value
 
 
-def export_csv(editions):
+def export_csv(editions, base_url=""):
     """One row per talk with its edition's columns; an edition without talks gets one row of its own."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -163,9 +189,9 @@ def export_csv(editions):
             edition.meetup_url,
             edition.video_url,
             edition.photos_url,
-            edition.intro_slides_url,
+            intro_slides(edition, base_url),
         ]
-        talks = list(edition.talks.all()) or [None]
+        talks = talks_in_agenda_order(edition) or [None]
         for talk in talks:
             if talk is None:
                 row = base + [""] * 7
@@ -176,7 +202,7 @@ def export_csv(editions):
                     talk.kind,
                     "; ".join(name for name, _ in speakers),
                     "; ".join(affiliation for _, affiliation in speakers),
-                    talk.slides_url,
+                    talk_slides(talk, base_url),
                     talk.video_url,
                     talk.abstract,
                 ]
@@ -184,7 +210,7 @@ def export_csv(editions):
     return out.getvalue()
 
 
-def _edition_json(edition):
+def _edition_json(edition, base_url):
     return {
         "code": edition.code,
         "number": edition.number,
@@ -204,6 +230,7 @@ def _edition_json(edition):
         "video_url": edition.video_url,
         "photos_url": edition.photos_url,
         "intro_slides_url": edition.intro_slides_url,
+        "intro_slides_file": uploaded_file_url(edition.intro_slides, base_url) or None,
         "agenda": [
             {
                 "time": item.start_time.isoformat() if item.start_time else None,
@@ -220,23 +247,22 @@ def _edition_json(edition):
                 "kind": talk.kind,
                 "abstract": talk.abstract,
                 "slides_url": talk.slides_url,
-                "slides_file": talk.slides_file.url if talk.slides_file else None,
+                "slides_file": uploaded_file_url(talk.slides_file, base_url) or None,
                 "video_url": talk.video_url,
                 "speakers": [
                     {"name": speaker.person.name, "slug": speaker.person.slug, "affiliation": speaker.affiliation}
                     for speaker in talk.talk_speakers.all()
                 ],
             }
-            for talk in edition.talks.all()
+            for talk in talks_in_agenda_order(edition)
         ],
     }
 
 
-def export_json(editions):
+def export_json(editions, base_url=""):
     """{"editions": [...]} with each edition's talks, speakers and agenda nested in it."""
-    return (
-        json.dumps({"editions": [_edition_json(edition) for edition in editions]}, ensure_ascii=False, indent=2) + "\n"
-    )
+    data = {"editions": [_edition_json(edition, base_url) for edition in editions]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 FORMATS = {
@@ -246,6 +272,14 @@ FORMATS = {
 }
 
 
-def export(format_name, editions):
-    """The export of `editions` in one of FORMATS ("markdown", "csv", "json")."""
-    return FORMATS[format_name][0](editions)
+def uploaded_slides_count(editions):
+    """How many talks and editions of `editions` have slides uploaded to the site (they need a base URL)."""
+    return sum(bool(edition.intro_slides) for edition in editions) + sum(
+        bool(talk.slides_file) for edition in editions for talk in edition.talks.all()
+    )
+
+
+def export(format_name, editions, base_url=""):
+    """The export of `editions` in one of FORMATS ("markdown", "csv", "json"); uploaded slides
+    are linked under `base_url`, the site's address ("https://meetup.example.org")."""
+    return FORMATS[format_name][0](editions, base_url)

@@ -221,3 +221,46 @@ def test_admin_downloads_the_selected_editions(organizer_client, action, content
     assert expected in body
     assert "Sparse Attention in Practice" in body
     assert "2018-12-04" not in body
+
+
+def _uploaded_slides_edition():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetups.models import AgendaItem
+    from tests.factories import AgendaItemFactory
+
+    edition = EditionFactory(code="34", number=34, start_date=datetime.date(2027, 1, 7))
+    second = TalkFactory(edition=edition, title="Second on the agenda, created first")
+    first = TalkFactory(edition=edition, title="First on the agenda", slides_url="")
+    first.slides_file = SimpleUploadedFile("slides.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    first.save()
+    TalkFactory(edition=edition, title="On no slot")
+    AgendaItemFactory(edition=edition, position=10, kind=AgendaItem.Kind.TALK, talk=first)
+    AgendaItemFactory(edition=edition, position=20, kind=AgendaItem.Kind.TALK, talk=second)
+    return edition, first
+
+
+def test_uploaded_slides_are_linked_on_the_site_and_talks_come_in_agenda_order(organizer_client):
+    edition, first = _uploaded_slides_edition()
+    text = export("--format", "markdown", "--base-url", "https://meetup.example.org")
+    rows = [line for line in text.splitlines() if line.startswith("| 2027-01-07 | 34 |")]
+    assert [row.split(" | ")[3] for row in rows] == [
+        "First on the agenda", "Second on the agenda, created first", "On no slot"
+    ]
+    assert f"[pdf](https://meetup.example.org{first.slides_file.url})" in rows[0]
+
+    data = json.loads(export("--format", "json", "--base-url", "https://meetup.example.org"))
+    assert data["editions"][0]["talks"][0]["slides_file"] == f"https://meetup.example.org{first.slides_file.url}"
+
+    # The admin's download links them on the site's own address.
+    url = reverse("admin:meetups_edition_changelist")
+    response = organizer_client.post(url, {"action": "download_markdown", "_selected_action": [edition.pk]})
+    assert f"[pdf](http://testserver{first.slides_file.url})" in response.content.decode()
+
+
+def test_uploaded_slides_without_the_sites_address_is_a_clear_error():
+    _uploaded_slides_edition()
+    with pytest.raises(CommandError, match="1 set\\(s\\) of slides are uploaded to the site: give --base-url"):
+        export("--format", "markdown")
+    with pytest.raises(CommandError, match="is not a web address"):
+        export("--format", "markdown", "--base-url", "meetup.example.org")

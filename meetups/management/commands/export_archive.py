@@ -1,8 +1,11 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from meetups.archive import FORMATS, editions_for_export, export
+from meetups.archive.export import uploaded_slides_count
+from vdlm.validators import WebURLValidator
 
 
 class Command(BaseCommand):
@@ -19,9 +22,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--include-drafts", action="store_true", help="Also export unpublished editions (the README is public)."
         )
+        parser.add_argument(
+            "--base-url",
+            metavar="URL",
+            default="",
+            help="The site's address, e.g. https://meetup.example.org: slides uploaded to the site are linked "
+            "under it (needed when there are any).",
+        )
 
     def handle(self, *args, **options):
-        text = export(options["format"], editions_for_export(include_drafts=options["include_drafts"]))
+        editions = list(editions_for_export(include_drafts=options["include_drafts"]))
+        base_url = options["base_url"].strip()
+        if base_url:
+            try:
+                WebURLValidator()(base_url)
+            except ValidationError:
+                message = f"--base-url {base_url!r} is not a web address such as https://meetup.example.org."
+                raise CommandError(message) from None
+        elif uploaded := uploaded_slides_count(editions):
+            raise CommandError(
+                f"{uploaded} set(s) of slides are uploaded to the site: give --base-url https://<the site's address> "
+                "so that their links work outside it."
+            )
+        text = export(options["format"], editions, base_url=base_url)
         if not options["output"]:
             self.stdout.write(text, ending="")
             return
