@@ -223,7 +223,7 @@ class ProposalAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
                 request,
                 format_html(
                     "Accepted “{}” into {}: <a href=\"{}\">the talk</a> with {} <a href=\"{}\">{}</a>, "
-                    "at the end of the agenda (position {}: move it where it belongs). {} is being told by email.",
+                    "on the agenda at position {}, before the break. {} is being told by email.",
                     proposal.title,
                     result.talk.edition.display_title,
                     reverse("admin:talks_talk_change", args=[result.talk.pk]),

@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -383,13 +383,41 @@ class Acceptance:
     agenda_item: AgendaItem
 
 
+# A talk goes before these: nobody listens during the break or the networking.
+BREAK_KINDS = (AgendaItem.Kind.BREAK, AgendaItem.Kind.NETWORKING)
+# Agenda positions are small integers; renumbering moves them out of the way first.
+RENUMBER_OFFSET = 10_000
+
+
+def free_position_before_the_break(edition):
+    """A position for a new agenda item just before the edition's first break or networking item
+    (after the last item without one). When no number is free there, the agenda is renumbered in
+    steps of 10 first, in its order. Call it with the edition locked."""
+    items = edition.agenda_items.order_by("position")
+    positions = list(items.values_list("position", "kind"))
+    if not positions:
+        return 10
+    index = next((i for i, (_position, kind) in enumerate(positions) if kind in BREAK_KINDS), None)
+    if index is None:
+        return positions[-1][0] + 10
+    before = positions[index - 1][0] if index else 0
+    after = positions[index][0]
+    if after - before >= 2:
+        return (before + after) // 2
+    # Two steps, so that no two items ever share a position (a unique constraint) on the way.
+    items.update(position=F("position") + RENUMBER_OFFSET)
+    for number, pk in enumerate(items.values_list("pk", flat=True), start=1):
+        AgendaItem.objects.filter(pk=pk).update(position=number * 10)
+    return index * 10 + 5
+
+
 def accept_proposal(proposal, edition, *, decided_by=None, message="", base_url="", now=None):
     """Accept a proposal into an edition (published or draft) and tell the proposer.
 
     In one transaction: the talk (with a unique slug), its speaker (the person
     with the proposer's email, matched case-insensitively, or a new person)
     with the affiliation the proposer gave, and an agenda item of the right
-    kind at the end of the edition's agenda. Raises ProposalError, changing
+    kind before the edition's first break or networking (at the end without one). Raises ProposalError, changing
     nothing, when the proposal is no longer open or the edition is cancelled.
     """
     now = now or timezone.now()
@@ -409,10 +437,9 @@ def accept_proposal(proposal, edition, *, decided_by=None, message="", base_url=
         )
         person, person_created = _speaker_for(locked)
         TalkSpeaker.objects.create(talk=talk, person=person, position=0, affiliation=locked.affiliation)
-        last = edition.agenda_items.aggregate(last=Max("position"))["last"]
         agenda_item = AgendaItem.objects.create(
             edition=edition,
-            position=(last or 0) + 10,
+            position=free_position_before_the_break(edition),
             kind=agenda_kind,
             title=locked.title,
             talk=talk,

@@ -216,7 +216,8 @@ def test_accepting_creates_talk_speaker_and_agenda_slot_and_tells_the_proposer(
     assert (person.github_url, person.linkedin_url) == ("https://github.com/grace", "https://www.linkedin.com/in/grace")
     assert talk.talk_speakers.get().affiliation == "Navy Labs"
     slot = AgendaItem.objects.get(edition=edition, talk=talk)
-    assert (slot.kind, slot.position) == (AgendaItem.Kind.CONFERENCE_REPORT, 40)
+    # Before the networking, not after it: 25, between the talk at 20 and the networking at 30.
+    assert (slot.kind, slot.position) == (AgendaItem.Kind.CONFERENCE_REPORT, 25)
 
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.ACCEPTED
@@ -294,11 +295,14 @@ def test_several_proposals_go_into_one_edition_in_order(organizer_client, editio
     first = ProposalFactory(title="Alpha", kind=Proposal.Kind.LIGHTNING)
     second = ProposalFactory(title="Beta", kind=Proposal.Kind.HOT_TOPICS)
     _accept(organizer_client, commit, [first, second], edition)
-    # Oldest proposal first, each at the end of the agenda as it stands.
-    slots = AgendaItem.objects.filter(edition=edition, position__gt=30).order_by("position")
-    assert [(slot.position, slot.title, slot.kind) for slot in slots] == [
-        (40, "Alpha", AgendaItem.Kind.TALK),
-        (50, "Beta", AgendaItem.Kind.HOT_TOPICS),
+    # Oldest proposal first, each just before the networking as the agenda stands.
+    slots = AgendaItem.objects.filter(edition=edition).order_by("position")
+    assert [(slot.title, slot.kind) for slot in slots] == [
+        ("Welcome & Introduction", AgendaItem.Kind.WELCOME),
+        ("Scaling laws revisited", AgendaItem.Kind.TALK),
+        ("Alpha", AgendaItem.Kind.TALK),
+        ("Beta", AgendaItem.Kind.HOT_TOPICS),
+        ("Networking", AgendaItem.Kind.NETWORKING),
     ]
     assert Proposal.objects.filter(status=Proposal.Status.ACCEPTED).count() == 2
 

@@ -171,3 +171,39 @@ def test_without_any_organizer_address_nobody_is_notified(mailoutbox, django_cap
     assert mailoutbox == []
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.WITHDRAWN
+
+
+@pytest.mark.parametrize(
+    ("agenda", "expected"),
+    [
+        ([], 10),
+        ([(10, "welcome"), (20, "talk")], 30),  # no break: at the end
+        ([(10, "welcome"), (20, "break"), (30, "talk"), (40, "networking")], 15),  # the first break
+        ([(0, "networking")], 5),  # no number below 0: renumbered, the networking moves to 10
+    ],
+)
+def test_a_new_slot_goes_before_the_first_break_or_networking(agenda, expected):
+    from contributions.services import free_position_before_the_break
+    from meetups.models import AgendaItem
+    from tests.factories import AgendaItemFactory, EditionFactory
+
+    edition = EditionFactory()
+    for position, kind in agenda:
+        AgendaItemFactory(edition=edition, position=position, kind=kind)
+    assert free_position_before_the_break(edition) == expected
+    AgendaItemFactory(edition=edition, position=expected, kind=AgendaItem.Kind.TALK)
+
+
+def test_with_no_free_number_before_the_break_the_agenda_is_renumbered_in_order():
+    from contributions.services import free_position_before_the_break
+    from meetups.models import AgendaItem
+    from tests.factories import AgendaItemFactory, EditionFactory
+
+    edition = EditionFactory()
+    for position, kind, title in [(1, "welcome", "Welcome"), (2, "talk", "Talk"), (3, "break", "Break")]:
+        AgendaItemFactory(edition=edition, position=position, kind=kind, title=title)
+    position = free_position_before_the_break(edition)
+    AgendaItemFactory(edition=edition, position=position, kind=AgendaItem.Kind.TALK, title="New")
+    assert list(edition.agenda_items.order_by("position").values_list("position", "title")) == [
+        (10, "Welcome"), (20, "Talk"), (25, "New"), (30, "Break")
+    ]

@@ -444,13 +444,13 @@ def test_full_path_from_proposal_to_the_agenda(client, organizer_client, edition
     response = commit(organizer_client.post, changelist, decision)
     assert response.status_code == 302
 
-    # The talk is on the edition page and at the end of its agenda, with the speaker.
+    # The talk is on the edition page and on its agenda before the networking, with the speaker.
     talk = Talk.objects.get()
     assert (talk.title, talk.edition, talk.kind) == ("Tiny transformers, big results", edition, Talk.Kind.TALK)
     speaker = talk.talk_speakers.get()
     assert (speaker.person.name, speaker.affiliation) == ("Ada Lovelace", "Analytical Engines GmbH")
-    last = AgendaItem.objects.filter(edition=edition).order_by("position").last()
-    assert (last.title, last.kind, last.talk, last.position) == (talk.title, AgendaItem.Kind.TALK, talk, 40)
+    slot = AgendaItem.objects.get(edition=edition, talk=talk)
+    assert (slot.title, slot.kind, slot.position) == (talk.title, AgendaItem.Kind.TALK, 25)  # before the networking
     edition_page = client.get("/meetups/40/")
     agenda = re.search(r'<ol class="agenda.*?</ol>', edition_page.content.decode(), re.S).group(0)
     assert "Tiny transformers, big results" in agenda
