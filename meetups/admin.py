@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractYear
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
@@ -195,6 +197,50 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description="talks", ordering="num_talks")
     def talk_count(self, edition):
         return edition.num_talks
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="meetups_edition_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def publish_view(self, request, object_id):
+        """"Publish…" (or "Unpublish…") on the change page: the preview links, the checklist, one confirmation."""
+        edition = self.get_object(request, object_id)
+        if edition is None:
+            raise Http404("No such edition.")
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        change_url = reverse("admin:meetups_edition_change", args=[edition.pk])
+        checks = services.publish_checklist(edition)
+        blocked = any(check.level == "blocker" for check in checks)
+        if request.method == "POST" and "unpublish" in request.POST and edition.published:
+            services.set_published([edition], False)
+            message = f"#{edition.code} is a draft again: visitors no longer see it."
+            self.message_user(request, message, messages.SUCCESS)
+            return redirect(change_url)
+        if request.method == "POST" and "publish" in request.POST and not edition.published and not blocked:
+            changed, refused = services.set_published([edition], True)
+            for _edition, reason in refused:
+                self.message_user(request, f"#{edition.code} was not published: {reason}", messages.ERROR)
+            if changed:
+                self.message_user(request, f"Published #{edition.code}: visitors see it now.", messages.SUCCESS)
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{'Unpublish' if edition.published else 'Publish'} {edition.display_title}",
+            "opts": self.model._meta,
+            "original": edition,
+            "checks": checks,
+            "blocked": blocked,
+            "change_url": change_url,
+            "deck_url": reverse("decks:deck", kwargs={"code": edition.code.lower()}),
+        }
+        return TemplateResponse(request, "admin/meetups/edition/publish.html", context)
 
     def has_publish_permission(self, request):
         """The custom permission of Edition.Meta.permissions, for the publish and unpublish actions."""

@@ -1,6 +1,7 @@
 """Operations on editions that touch several models. Views, admin actions and
 management commands call these; they never live in one of those alone."""
 
+import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils import timezone
 from vdlm.page_cache import content_changed
 
 from .models import AgendaItem, Edition
+from .schedule import edition_start
 
 # Agenda slots that belong to a specific talk; a clone keeps the slot, not the talk.
 TALK_SLOT_KINDS = {AgendaItem.Kind.TALK, AgendaItem.Kind.CONFERENCE_REPORT}
@@ -95,7 +97,8 @@ def set_published(editions, published):
     """Publish or unpublish editions; returns (changed, [(edition, reason), ...]).
 
     Publishing runs the same validation as the admin form, so a bulk action
-    cannot publish what the change page would refuse.
+    cannot publish what the change page would refuse, and publishes the edition's
+    draft raffles and the job ads announced at it with it (publish_companions()).
     """
     changed, refused = [], []
     for edition in editions:
@@ -105,7 +108,81 @@ def set_published(editions, published):
         except ValidationError as error:
             refused.append((edition, " ".join(error.messages)))
             continue
-        edition.save(update_fields=["published", "updated_at"])
+        with transaction.atomic():
+            edition.save(update_fields=["published", "updated_at"])
+            if published:
+                publish_companions(edition)
         changed.append(edition)
     return changed, refused
 
+
+def publish_companions(edition):
+    """Publish what is announced at `edition` and still a draft: its raffles and its job ads.
+
+    Returns (raffles, job ads) that were published. Saved one by one, so that the page
+    cache hears of each; cancelled raffles stay cancelled.
+    """
+    raffles = list(edition.raffles.filter(status=edition.raffles.model.Status.DRAFT))
+    for raffle in raffles:
+        raffle.status = raffle.Status.PUBLISHED
+        raffle.save(update_fields=["status", "updated_at"])
+    job_ads = list(edition.job_ads.filter(published=False))
+    for job_ad in job_ads:
+        job_ad.published = True
+        job_ad.save(update_fields=["published", "updated_at"])
+    return raffles, job_ads
+
+
+@dataclasses.dataclass
+class Check:
+    """One line of the publish checklist: "blocker" (cannot publish), "warning", "note" or "ok"."""
+
+    level: str
+    text: str
+
+
+def publish_checklist(edition, today=None):
+    """What an organizer should know before publishing `edition`: a list of Check, blockers first."""
+    today = today or timezone.localdate()
+    checks = []
+
+    def check(ok, good, bad, level="warning"):
+        checks.append(Check("ok" if ok else level, good if ok else bad))
+
+    # Validated as it would be saved published: some rules hold for published editions only.
+    was_published, edition.published = edition.published, True
+    try:
+        edition.full_clean()
+    except ValidationError as error:
+        checks += [Check("blocker", message) for message in error.messages]
+    finally:
+        edition.published = was_published
+    when = edition_start(edition)
+    day = f"{when:%a, %d %b %Y}"
+    check(edition.last_date >= today, f"The date is to come: {day}.", f"The date is past: {day}.")
+    if edition.attendance != Edition.Attendance.ONLINE:
+        check(edition.venue_id, f"The venue is {edition.venue}." if edition.venue_id else "", "No venue is set.")
+    host = edition.sponsorships.filter(role="host").select_related("organisation").first()
+    check(host, f"The host is {host.organisation.name}." if host else "", "No host is set.")
+    slots = [item for item in edition.agenda_items.select_related("talk") if item.kind in TALK_SLOT_KINDS]
+    for item in slots:
+        check(item.talk_id, f"“{item.title}” has its talk.", f"The slot “{item.title}” has no talk yet.")
+    for talk in edition.talks.prefetch_related("talk_speakers"):
+        check(talk.talk_speakers.all(), f"“{talk.title}” has its speakers.", f"The talk “{talk.title}” has no speaker.")
+    if not slots and not edition.talks.exists():
+        checks.append(Check("warning", "The agenda has no talk yet."))
+    for raffle in edition.raffles.exclude(status="cancelled"):
+        if raffle.status == "draft":
+            checks.append(Check("ok", f"The raffle “{raffle.title}” is published with the edition."))
+        check(raffle.accepted_answer_list, f"The raffle “{raffle.title}” has its answers.",
+              f"The raffle “{raffle.title}” has no accepted answer: every entry would be wrong.")
+    for job_ad in edition.job_ads.select_related("organisation"):
+        if not job_ad.published:
+            checks.append(Check("ok", f"The job ad “{job_ad.title}” is published with the edition."))
+        if job_ad.expires_on is not None and job_ad.expires_on < today:
+            checks.append(Check("warning", f"The job ad “{job_ad.title}” has expired ({job_ad.expires_on})."))
+    check(edition.intro_slides or edition.intro_slides_url, "Intro slides are there.",
+          "No intro slides: the generated deck will be shown.", level="note")
+    check(edition.meetup_url, "The meetup.com link is there.", "No meetup.com link (optional).", level="note")
+    order = {"blocker": 0, "warning": 1, "note": 2, "ok": 3}
+    return sorted(checks, key=lambda item: order[item.level])
