@@ -55,6 +55,8 @@ def test_the_publish_page_shows_the_preview_and_the_checklist(organizer_client, 
     page = text(response)
     content = response.content.decode()
     assert 'href="/meetups/34/"' in content and 'href="/meetups/34/deck/"' in content
+    change_url = reverse("admin:meetups_edition_change", args=[draft.pk])
+    assert f'&rsaquo; <a href="{change_url}">{draft}</a>\n&rsaquo; Publish' in content  # the breadcrumbs
     assert "Check: The slot “To be announced” has no talk yet." in page
     assert "Ready: The host is Takeda." in page
     assert "Ready: The raffle “ML Prague 2027” is published with the edition." in page
