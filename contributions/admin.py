@@ -210,20 +210,28 @@ class ProposalAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     def _apply_accept(self, request, queryset, data):
         base_url = request.build_absolute_uri("/")
         # Oldest first: with several proposals, the agenda follows the order they came in.
+        after = data["after"]
         for proposal in queryset.order_by("created_at", "pk"):
             try:
                 result = services.accept_proposal(
-                    proposal, data["edition"], decided_by=request.user, message=data["message"], base_url=base_url
+                    proposal,
+                    data["edition"],
+                    after=after,
+                    decided_by=request.user,
+                    message=data["message"],
+                    base_url=base_url,
                 )
             except services.ProposalError as error:
                 self.message_user(request, f"“{proposal.title}”: {error}", messages.ERROR)
                 continue
+            if after is not None:
+                after = result.agenda_item  # the next proposal follows this one
             speaker = "a new speaker" if result.person_created else "the existing speaker"
             self.message_user(
                 request,
                 format_html(
                     "Accepted “{}” into {}: <a href=\"{}\">the talk</a> with {} <a href=\"{}\">{}</a>, "
-                    "on the agenda at position {}, before the break. {} is being told by email.",
+                    "on the agenda at position {}. {} is being told by email.",
                     proposal.title,
                     result.talk.edition.display_title,
                     reverse("admin:talks_talk_change", args=[result.talk.pk]),

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from meetups.models import Edition
+from meetups.models import AgendaItem, Edition
 from vdlm.spam import SpamGuardMixin
 
 from .models import Proposal
@@ -246,11 +246,41 @@ class AcceptForm(forms.Form):
         help_text="Included in the acceptance email, e.g. the time slot or what to bring.",
     )
 
+    after = forms.ChoiceField(
+        label="Place on the agenda",
+        required=False,
+        help_text="Where the talk's slot goes; several proposals follow each other there, oldest first.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["edition"]
         field.queryset = Edition.objects.upcoming().filter(cancelled=False)
         field.label_from_instance = lambda edition: edition_label(edition) + ("" if edition.published else " (draft)")
+        # "after …" for every item of every edition on offer, grouped by edition: the value names both.
+        items = AgendaItem.objects.filter(edition__in=field.queryset).select_related("edition")
+        items = items.order_by("edition__start_date", "edition__pk", "position")
+        groups = {}
+        for item in items:
+            when = f"{item.start_time:%H:%M} " if item.start_time else ""
+            groups.setdefault(item.edition, []).append((f"{item.edition_id}:{item.pk}", f"after {when}{item.title}"))
+        self.fields["after"].choices = [("", "Before the first break or networking")] + [
+            (f"#{edition.code}", choices) for edition, choices in groups.items()
+        ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        edition, after = cleaned_data.get("edition"), cleaned_data.get("after")
+        cleaned_data["after"] = None
+        if edition is not None and after:
+            edition_pk, _, item_pk = after.partition(":")
+            if str(edition.pk) != edition_pk:
+                self.add_error("after", f"That place is on another edition's agenda; choose one of #{edition.code}.")
+            else:
+                cleaned_data["after"] = AgendaItem.objects.filter(pk=item_pk, edition=edition).first()
+                if cleaned_data["after"] is None:
+                    self.add_error("after", "That agenda item is gone; choose the place again.")
+        return cleaned_data
 
 
 DEFAULT_DECLINE_MESSAGE = (

@@ -389,35 +389,39 @@ BREAK_KINDS = (AgendaItem.Kind.BREAK, AgendaItem.Kind.NETWORKING)
 RENUMBER_OFFSET = 10_000
 
 
-def free_position_before_the_break(edition):
-    """A position for a new agenda item just before the edition's first break or networking item
-    (after the last item without one). When no number is free there, the agenda is renumbered in
-    steps of 10 first, in its order. Call it with the edition locked."""
+def free_position_before_the_break(edition, after=None):
+    """A position for a new agenda item: right after the agenda item `after` (of this edition)
+    when given, else just before the edition's first break or networking item (after the last
+    item without one). When no number is free there, the agenda is renumbered in steps of 10
+    first, in its order. Call it with the edition locked."""
     items = edition.agenda_items.order_by("position")
-    positions = list(items.values_list("position", "kind"))
-    if not positions:
+    rows = list(items.values_list("pk", "position", "kind"))
+    if not rows:
         return 10
-    index = next((i for i, (_position, kind) in enumerate(positions) if kind in BREAK_KINDS), None)
-    if index is None:
-        return positions[-1][0] + 10
-    before = positions[index - 1][0] if index else 0
-    after = positions[index][0]
-    if after - before >= 2:
-        return (before + after) // 2
+    if after is not None:
+        index = next(i for i, (pk, _position, _kind) in enumerate(rows) if pk == after.pk) + 1
+    else:
+        index = next((i for i, (_pk, _position, kind) in enumerate(rows) if kind in BREAK_KINDS), len(rows))
+    if index == len(rows):
+        return rows[-1][1] + 10
+    before = rows[index - 1][1] if index else 0
+    if rows[index][1] - before >= 2:
+        return (before + rows[index][1]) // 2
     # Two steps, so that no two items ever share a position (a unique constraint) on the way.
     items.update(position=F("position") + RENUMBER_OFFSET)
-    for number, pk in enumerate(items.values_list("pk", flat=True), start=1):
+    for number, (pk, _position, _kind) in enumerate(rows, start=1):
         AgendaItem.objects.filter(pk=pk).update(position=number * 10)
     return index * 10 + 5
 
 
-def accept_proposal(proposal, edition, *, decided_by=None, message="", base_url="", now=None):
+def accept_proposal(proposal, edition, *, after=None, decided_by=None, message="", base_url="", now=None):
     """Accept a proposal into an edition (published or draft) and tell the proposer.
 
     In one transaction: the talk (with a unique slug), its speaker (the person
     with the proposer's email, matched case-insensitively, or a new person)
     with the affiliation the proposer gave, and an agenda item of the right
-    kind before the edition's first break or networking (at the end without one). Raises ProposalError, changing
+    kind right after the agenda item `after`, or before the edition's first break or
+    networking (at the end without one). Raises ProposalError, changing
     nothing, when the proposal is no longer open or the edition is cancelled.
     """
     now = now or timezone.now()
@@ -427,6 +431,8 @@ def accept_proposal(proposal, edition, *, decided_by=None, message="", base_url=
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if edition.cancelled:
             raise ProposalError(f"{edition.display_title} is cancelled; choose another edition.")
+        if after is not None and after.edition_id != edition.pk:
+            raise ProposalError(f"“{after.title}” is not on the agenda of {edition.display_title}.")
         talk_kind, agenda_kind = KIND_MAP[locked.kind]
         talk = Talk.objects.create(
             edition=edition,
@@ -439,7 +445,7 @@ def accept_proposal(proposal, edition, *, decided_by=None, message="", base_url=
         TalkSpeaker.objects.create(talk=talk, person=person, position=0, affiliation=locked.affiliation)
         agenda_item = AgendaItem.objects.create(
             edition=edition,
-            position=free_position_before_the_break(edition),
+            position=free_position_before_the_break(edition, after=after),
             kind=agenda_kind,
             title=locked.title,
             talk=talk,

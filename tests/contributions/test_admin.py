@@ -12,6 +12,7 @@ from meetups.models import AgendaItem
 from talks.models import Person, Talk
 from tests.contributions.conftest import private_path
 from tests.factories import (
+    AgendaItemFactory,
     EditionFactory,
     PersonFactory,
     ProposalFactory,
@@ -160,13 +161,14 @@ def _accept_page(organizer_client, *proposals):
     )
 
 
-def _accept(organizer_client, commit, proposals, edition, message=""):
+def _accept(organizer_client, commit, proposals, edition, message="", after=""):
     data = {
         "action": "accept_into_edition",
         "_selected_action": [p.pk for p in proposals],
         "apply": "1",
         "edition": str(edition.pk),
         "message": message,
+        "after": after,
     }
     return commit(organizer_client.post, reverse(CHANGELIST), data, follow=True)
 
@@ -396,3 +398,28 @@ def test_accept_page_chooses_the_soonest_edition_the_proposer_asked_for_that_can
     proposal.preferred_editions.set([past])  # only one that is over: nothing is chosen for the organizer
     content = _accept_page(organizer_client, proposal).content.decode()
     assert '<option value="" selected>' in content
+
+
+def test_the_organizer_chooses_the_place_on_the_agenda(organizer_client, edition, commit):
+    welcome = AgendaItem.objects.get(edition=edition, position=10)
+    page = _accept_page(organizer_client, ProposalFactory(title="Gamma")).content.decode()
+    assert f'<option value="{edition.pk}:{welcome.pk}">after Welcome &amp; Introduction</option>' in page
+    assert '<optgroup label="#40">' in page
+
+    first = ProposalFactory(title="Alpha", kind=Proposal.Kind.LIGHTNING)
+    second = ProposalFactory(title="Beta", kind=Proposal.Kind.LIGHTNING)
+    _accept(organizer_client, commit, [first, second], edition, after=f"{edition.pk}:{welcome.pk}")
+    # Both right after the welcome, in the order the proposals came in.
+    titles = list(AgendaItem.objects.filter(edition=edition).order_by("position").values_list("title", flat=True))
+    assert titles == ["Welcome & Introduction", "Alpha", "Beta", "Scaling laws revisited", "Networking"]
+
+
+def test_a_place_on_another_editions_agenda_is_refused_with_a_message(organizer_client, edition, commit):
+    other = EditionFactory(code="41", number=41, start_date=edition.start_date + datetime.timedelta(days=28))
+    elsewhere = AgendaItemFactory(edition=other, position=10, title="Welcome")
+    proposal = ProposalFactory(title="Alpha")
+    response = _accept(organizer_client, commit, [proposal], edition, after=f"{other.pk}:{elsewhere.pk}")
+    assert "That place is on another edition's agenda; choose one of #40." in text(response)
+    proposal.refresh_from_db()
+    assert proposal.status != Proposal.Status.ACCEPTED
+    assert not Talk.objects.exists()

@@ -207,3 +207,21 @@ def test_with_no_free_number_before_the_break_the_agenda_is_renumbered_in_order(
     assert list(edition.agenda_items.order_by("position").values_list("position", "title")) == [
         (10, "Welcome"), (20, "Talk"), (25, "New"), (30, "Break")
     ]
+
+
+def test_a_new_slot_right_after_a_chosen_item_renumbers_when_no_number_is_free():
+    from contributions.services import free_position_before_the_break
+    from meetups.models import AgendaItem
+    from tests.factories import AgendaItemFactory, EditionFactory
+
+    edition = EditionFactory()
+    welcome = AgendaItemFactory(edition=edition, position=10, kind="welcome", title="Welcome")
+    AgendaItemFactory(edition=edition, position=11, kind="talk", title="Talk")
+    last = AgendaItemFactory(edition=edition, position=40, kind="networking", title="Networking")
+    position = free_position_before_the_break(edition, after=welcome)
+    AgendaItemFactory(edition=edition, position=position, kind=AgendaItem.Kind.TALK, title="New")
+    assert list(edition.agenda_items.order_by("position").values_list("title", flat=True)) == [
+        "Welcome", "New", "Talk", "Networking"
+    ]
+    last.refresh_from_db()  # renumbered: 30
+    assert (last.position, free_position_before_the_break(edition, after=last)) == (30, 40)  # after the last: the end
