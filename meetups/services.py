@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from raffles.models import Raffle
+from sponsors.models import Sponsorship
 from vdlm.page_cache import content_changed
 
 from .models import AgendaItem, Edition
@@ -122,9 +124,9 @@ def publish_companions(edition):
     Returns (raffles, job ads) that were published. Saved one by one, so that the page
     cache hears of each; cancelled raffles stay cancelled.
     """
-    raffles = list(edition.raffles.filter(status=edition.raffles.model.Status.DRAFT))
+    raffles = list(edition.raffles.filter(status=Raffle.Status.DRAFT))
     for raffle in raffles:
-        raffle.status = raffle.Status.PUBLISHED
+        raffle.status = Raffle.Status.PUBLISHED
         raffle.save(update_fields=["status", "updated_at"])
     job_ads = list(edition.job_ads.filter(published=False))
     for job_ad in job_ads:
@@ -162,7 +164,7 @@ def publish_checklist(edition, today=None):
     check(edition.last_date >= today, f"The date is to come: {day}.", f"The date is past: {day}.")
     if edition.attendance != Edition.Attendance.ONLINE:
         check(edition.venue_id, f"The venue is {edition.venue}." if edition.venue_id else "", "No venue is set.")
-    host = edition.sponsorships.filter(role="host").select_related("organisation").first()
+    host = edition.sponsorships.filter(role=Sponsorship.Role.HOST).select_related("organisation").first()
     check(host, f"The host is {host.organisation.name}." if host else "", "No host is set.")
     slots = [item for item in edition.agenda_items.select_related("talk") if item.kind in TALK_SLOT_KINDS]
     for item in slots:
@@ -171,8 +173,8 @@ def publish_checklist(edition, today=None):
         check(talk.talk_speakers.all(), f"“{talk.title}” has its speakers.", f"The talk “{talk.title}” has no speaker.")
     if not slots and not edition.talks.exists():
         checks.append(Check("warning", "The agenda has no talk yet."))
-    for raffle in edition.raffles.exclude(status="cancelled"):
-        if raffle.status == "draft":
+    for raffle in edition.raffles.exclude(status=Raffle.Status.CANCELLED):
+        if raffle.status == Raffle.Status.DRAFT:
             checks.append(Check("ok", f"The raffle “{raffle.title}” is published with the edition."))
         check(raffle.accepted_answer_list, f"The raffle “{raffle.title}” has its answers.",
               f"The raffle “{raffle.title}” has no accepted answer: every entry would be wrong.")
