@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from sponsors.models import Sponsorship
 from talks.models import Talk
+from vdlm.admin_ordering import OrderedStackedInline, OrderedTabularInline
 from vdlm.admin_utils import CheckedAutocompleteMixin, image_preview
 
 from . import services
@@ -52,12 +53,11 @@ class VenueAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
         return venue.num_editions
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(OrderedTabularInline):
     model = AgendaItem
     extra = 0
-    fields = ["position", "start_time", "kind", "title", "talk", "own_title"]
-    ordering = ["position"]
-    classes = ["agenda-inline"]
+    fields = ["order", "start_time", "kind", "title", "talk", "own_title"]
+    classes = ["vdlm-ordered", "agenda-inline"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only the talks of the edition being edited can fill one of its slots.
@@ -75,18 +75,17 @@ class TalkInline(admin.TabularInline):
     show_change_link = True
 
 
-class SponsorshipInline(CheckedAutocompleteMixin, admin.TabularInline):
+class SponsorshipInline(CheckedAutocompleteMixin, OrderedTabularInline):
     model = Sponsorship
     extra = 0
-    fields = ["organisation", "role", "position", "note"]
+    fields = ["order", "organisation", "role", "note"]
     autocomplete_fields = ["organisation"]
 
 
-class AnnouncementInline(admin.StackedInline):
+class AnnouncementInline(OrderedStackedInline):
     model = Announcement
     extra = 0
-    fields = [("position", "title"), "body", ("link", "image")]
-    ordering = ["position"]
+    fields = [("order", "title"), "body", ("link", "image")]
 
 
 class YearListFilter(admin.SimpleListFilter):

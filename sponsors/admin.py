@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from vdlm.admin_ordering import OrderedTabularInline
 from vdlm.admin_utils import CheckedAutocompleteMixin, image_preview
 
 from .models import JobAd, JobAdItem, Organisation, Sponsorship
@@ -53,11 +54,10 @@ class SponsorshipAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_select_related = ["organisation", "edition"]
 
 
-class JobAdItemInline(admin.TabularInline):
+class JobAdItemInline(OrderedTabularInline):
     model = JobAdItem
     extra = 0
-    fields = ["section", "position", "text"]
-    ordering = ["position"]
+    fields = ["order", "section", "text"]
 
 
 class JobAdStatusFilter(admin.SimpleListFilter):

@@ -1,25 +1,24 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from vdlm.admin_ordering import OrderedTabularInline
 from vdlm.admin_utils import CheckedAutocompleteMixin, image_preview
 
 from .models import Person, Talk, TalkSource, TalkSpeaker
 
 
-class TalkSpeakerInline(CheckedAutocompleteMixin, admin.TabularInline):
+class TalkSpeakerInline(CheckedAutocompleteMixin, OrderedTabularInline):
     model = TalkSpeaker
     extra = 0
     min_num = 0
-    fields = ["position", "person", "affiliation"]
+    fields = ["order", "person", "affiliation"]
     autocomplete_fields = ["person"]
-    ordering = ["position"]
 
 
-class TalkSourceInline(admin.TabularInline):
+class TalkSourceInline(OrderedTabularInline):
     model = TalkSource
     extra = 0
-    fields = ["position", "title", "url"]
-    ordering = ["position"]
+    fields = ["order", "title", "url"]
 
 
 @admin.register(Talk)
