@@ -199,7 +199,10 @@ def test_agenda_rows_typed_with_the_same_position_keep_their_order_on_the_page(o
     )
     response = organizer_client.post(url, data)
     assert response.status_code == 302
-    assert [(i.position, i.title) for i in edition.agenda_items.all()] == [(10, "Welcome"), (20, "Networking and drinks")]
+    assert [(i.position, i.title) for i in edition.agenda_items.all()] == [
+        (10, "Welcome"),
+        (20, "Networking and drinks"),
+    ]
 
 
 def test_edition_change_page_saves_an_agenda(organizer_client):
