@@ -20,10 +20,9 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from meetups.models import AgendaItem, Edition, SiteProfile
-from talks.models import Person, Talk, TalkSpeaker
+from talks.models import Person, Talk, TalkSpeaker, unique_slug
 from vdlm.validators import validate_web_url
 
 from .models import Proposal, split_links
@@ -301,16 +300,6 @@ def mark_under_review(proposals, now=None):
     return Proposal.objects.filter(
         pk__in=[proposal.pk for proposal in proposals], status=Proposal.Status.NEW, anonymised_at__isnull=True
     ).update(status=Proposal.Status.UNDER_REVIEW, review_started_at=now, updated_at=now)
-
-
-def unique_slug(model, text, fallback, max_length=200):
-    """A slug for `text` that no row of `model` has yet: "attention", "attention-2", ..."""
-    base = slugify(text)[: max_length - 10].strip("-") or fallback
-    slug, suffix = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug = f"{base}-{suffix}"
-        suffix += 1
-    return slug
 
 
 def _accepted_by_url_fields(link):

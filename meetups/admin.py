@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from sponsors.models import Sponsorship
+from talks.edition_inline import EditionTalkInline
 from talks.models import Talk
 from vdlm.admin_ordering import OrderedStackedInline, OrderedTabularInline
 from vdlm.admin_utils import CheckedAutocompleteMixin, image_preview
@@ -65,14 +66,6 @@ class AgendaItemInline(OrderedTabularInline):
             edition_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Talk.objects.filter(edition_id=edition_id or None)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class TalkInline(admin.TabularInline):
-    model = Talk
-    extra = 0
-    fields = ["title", "slug", "kind", "video_url"]
-    prepopulated_fields = {"slug": ["title"]}
-    show_change_link = True
 
 
 class SponsorshipInline(CheckedAutocompleteMixin, OrderedTabularInline):
@@ -154,7 +147,7 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["venue", "organizers"]
-    inlines = [AgendaItemInline, TalkInline, SponsorshipInline, AnnouncementInline]
+    inlines = [AgendaItemInline, EditionTalkInline, SponsorshipInline, AnnouncementInline]
     actions = ["clone_as_next_edition", "publish", "unpublish", "download_markdown", "download_csv", "download_json"]
     save_on_top = True
     fieldsets = [

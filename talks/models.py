@@ -5,11 +5,22 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Lower
+from django.utils.text import slugify
 
 from vdlm.links import path_to
 from vdlm.page_cache import content_changed
 from vdlm.uploads import RandomFileName, UploadImageField
 from vdlm.validators import validate_image_upload, validate_pdf_upload, validate_single_line, validate_web_url
+
+
+def unique_slug(model, text, fallback, max_length=200):
+    """A slug for `text` that no row of `model` has yet: "attention", "attention-2", ..."""
+    base = slugify(text)[: max_length - 10].strip("-") or fallback
+    slug, suffix = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base}-{suffix}"
+        suffix += 1
+    return slug
 
 
 class PersonQuerySet(models.QuerySet):

@@ -226,6 +226,8 @@ def test_edition_change_page_saves_an_agenda(organizer_client):
             "talks-0-title": talk.title,
             "talks-0-slug": talk.slug,
             "talks-0-kind": talk.kind,
+            "talks-0-speakers-TOTAL_FORMS": "0",
+            "talks-0-speakers-INITIAL_FORMS": "0",
         }
     )
     response = organizer_client.post(reverse("admin:meetups_edition_change", args=[edition.pk]), data)

@@ -8,9 +8,14 @@
   const STEP = 10;
 
   function rowsOf(group) {
-    // Tabular inlines have table rows, stacked ones a block per row; the hidden template row is not one.
-    return Array.from(group.querySelectorAll("tr.form-row, div.inline-related")).filter(
-      (row) => !row.classList.contains("empty-form") && row.querySelector("input.vdlm-order")
+    // Tabular inlines (and a talk's speakers) have table rows, stacked ones a block per row. The hidden
+    // template of a new row is not one; nor are the rows of a talk's speakers for the talks' group.
+    const selector = group.dataset.inlineType === "stacked" ? "div.inline-related" : "tr.form-row";
+    return Array.from(group.querySelectorAll(selector)).filter(
+      (row) =>
+        !row.classList.contains("empty-form") &&
+        row.closest(".inline-group") === group &&
+        row.querySelector("input.vdlm-order")
     );
   }
 
@@ -90,16 +95,22 @@
       event.dataTransfer.setData("text/plain", "");
       event.dataTransfer.setDragImage(row, 10, 10);
     });
+    // The row follows the pointer while it is dragged (dragover); where it is when the drag ends, it stays.
     handle.addEventListener("dragend", () => {
       row.classList.remove("vdlm-dragging");
       group.vdlmDragged = null;
+      renumber(group);
+      announce(group, row, "Moved");
     });
     row.addEventListener("dragover", (event) => {
       const dragged = group.vdlmDragged;
-      if (!dragged || dragged === row) {
+      if (!dragged) {
         return;
       }
       event.preventDefault();
+      if (dragged === row) {
+        return;
+      }
       const box = row.getBoundingClientRect();
       if (event.clientY < box.top + box.height / 2) {
         row.before(dragged);
@@ -110,8 +121,6 @@
     row.addEventListener("drop", (event) => {
       if (group.vdlmDragged) {
         event.preventDefault();
-        renumber(group);
-        announce(group, group.vdlmDragged, "Moved");
       }
     });
   }
@@ -124,20 +133,30 @@
     rowsOf(group).forEach((row) => equip(group, row));
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll(".inline-group").forEach((group) => {
-      if (group.querySelector("fieldset.vdlm-ordered")) {
+  function isOrdered(group) {
+    // The group's own fieldset (a tabular inline wraps it in a div), not one of a nested group.
+    return group && group.querySelector(":scope > fieldset.vdlm-ordered, :scope > .tabular > fieldset.vdlm-ordered") !== null;
+  }
+
+  function setUpWithin(root) {
+    // Groups inside the hidden template of a new row are set up when a copy of it is added.
+    root.querySelectorAll(".inline-group").forEach((group) => {
+      if (isOrdered(group) && !group.closest(".empty-form")) {
         setUp(group);
       }
     });
-  });
+  }
 
-  // A row added with "Add another …" gets the controls and the next number.
+  document.addEventListener("DOMContentLoaded", () => setUpWithin(document));
+
+  // A row added with "Add another …" gets the controls and the next number; a new talk, its speakers' controls.
   document.addEventListener("formset:added", (event) => {
-    const group = event.target.closest(".inline-group");
-    if (group && group.querySelector("fieldset.vdlm-ordered")) {
-      equip(group, event.target);
+    const row = event.target;
+    const group = row.closest(".inline-group");
+    if (isOrdered(group)) {
+      equip(group, row);
       renumber(group);
     }
+    setUpWithin(row);
   });
 })();
