@@ -16,6 +16,7 @@ from vdlm.admin_ordering import OrderedStackedInline, OrderedTabularInline
 from vdlm.admin_utils import CheckedAutocompleteMixin, image_preview
 
 from . import services
+from .admin_forms import EditionAdminForm
 from .archive import FORMATS, editions_for_export, export
 from .models import AgendaItem, Announcement, Edition, SiteProfile, Venue
 
@@ -69,10 +70,21 @@ class AgendaItemInline(OrderedTabularInline):
 
 
 class SponsorshipInline(CheckedAutocompleteMixin, OrderedTabularInline):
+    """Catering, prizes, partners: the venue host is the edition's "venue host" field, not a row here."""
+
     model = Sponsorship
     extra = 0
     fields = ["order", "organisation", "role", "note"]
     autocomplete_fields = ["organisation"]
+    verbose_name_plural = "other sponsorships"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(role=Sponsorship.Role.HOST)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [choice for choice in Sponsorship.Role.choices if choice[0] != Sponsorship.Role.HOST]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 class AnnouncementInline(OrderedStackedInline):
@@ -147,6 +159,7 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["venue", "organizers"]
+    form = EditionAdminForm
     inlines = [AgendaItemInline, EditionTalkInline, SponsorshipInline, AnnouncementInline]
     actions = ["clone_as_next_edition", "publish", "unpublish", "download_markdown", "download_csv", "download_json"]
     save_on_top = True
@@ -154,7 +167,15 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
         (None, {"fields": [("code", "number", "kind"), "title", "topic", ("published", "cancelled")]}),
         (
             "When and where",
-            {"fields": [("start_date", "start_time"), ("end_date", "end_time"), "venue", ("attendance", "stream_url")]},
+            {
+                "fields": [
+                    ("start_date", "start_time"),
+                    ("end_date", "end_time"),
+                    "host",
+                    ("venue", "new_venue_address"),
+                    ("attendance", "stream_url"),
+                ]
+            },
         ),
         ("Invitation", {"fields": ["description", "organizers"]}),
         ("Links", {"fields": ["meetup_url", "video_url", "photos_url", ("intro_slides", "intro_slides_url")]}),
@@ -166,6 +187,17 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
         if not self.has_publish_permission(request):
             readonly.append("published")
         return readonly
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        created = services.set_host(obj, form.cleaned_data.get("host"), form.cleaned_data.get("new_venue_address", ""))
+        if created is not None:
+            self.message_user(
+                request,
+                f"The venue “{created.name}” was created from the host"
+                + ("." if created.address else ": add its address and map link on the venue's page."),
+                messages.INFO,
+            )
 
     def get_queryset(self, request):
         hosts = Sponsorship.objects.filter(role=Sponsorship.Role.HOST).select_related("organisation")

@@ -6,14 +6,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from raffles.models import Raffle
 from sponsors.models import Sponsorship
 from vdlm.page_cache import content_changed
 
-from .models import AgendaItem, Edition
+from .models import AgendaItem, Edition, Venue
 from .schedule import edition_start
 
 # Agenda slots that belong to a specific talk; a clone keeps the slot, not the talk.
@@ -164,8 +164,8 @@ def publish_checklist(edition, today=None):
     check(edition.last_date >= today, f"The date is to come: {day}.", f"The date is past: {day}.")
     if edition.attendance != Edition.Attendance.ONLINE:
         check(edition.venue_id, f"The venue is {edition.venue}." if edition.venue_id else "", "No venue is set.")
-    host = edition.sponsorships.filter(role=Sponsorship.Role.HOST).select_related("organisation").first()
-    check(host, f"The host is {host.organisation.name}." if host else "", "No host is set.")
+    host = host_of(edition)
+    check(host, f"The host is {host.name}." if host else "", "No host is set.")
     slots = [item for item in edition.agenda_items.select_related("talk") if item.kind in TALK_SLOT_KINDS]
     for item in slots:
         check(item.talk_id, f"“{item.title}” has its talk.", f"The slot “{item.title}” has no talk yet.")
@@ -188,3 +188,50 @@ def publish_checklist(edition, today=None):
     check(edition.meetup_url, "The meetup.com link is there.", "No meetup.com link (optional).", level="note")
     order = {"blocker": 0, "warning": 1, "note": 2, "ok": 3}
     return sorted(checks, key=lambda item: order[item.level])
+
+
+def host_of(edition):
+    """The organisation that hosts `edition` (its venue-host sponsorship), or None."""
+    row = edition.sponsorships.filter(role=Sponsorship.Role.HOST).select_related("organisation").first()
+    return row.organisation if row else None
+
+
+@transaction.atomic
+def set_host(edition, organisation, new_venue_address=""):
+    """Record `organisation` as the edition's venue host, and give the edition a venue from it if it has none.
+
+    The host is one sponsorship row (role "venue host"), changed in place so that its note and
+    position stay. An edition without a venue gets the host's venue: the one it used most
+    recently, or a new one named after the host, with `new_venue_address`. None removes the host.
+    Returns the venue created, or None.
+    """
+    rows = edition.sponsorships.filter(role=Sponsorship.Role.HOST)
+    if organisation is None:
+        rows.delete()
+        return None
+    row = rows.first()
+    if row is None:
+        Sponsorship.objects.create(edition=edition, organisation=organisation, role=Sponsorship.Role.HOST)
+    elif row.organisation_id != organisation.pk:
+        row.organisation = organisation
+        row.save(update_fields=["organisation"])
+    if edition.venue_id is not None:
+        return None
+    venue = organisation.venues.annotate(last_used=Max("editions__start_date")).order_by(
+        F("last_used").desc(nulls_last=True), "pk"
+    ).first()
+    created = None
+    if venue is None:
+        venue = Venue.objects.filter(name__iexact=organisation.name, organisation__isnull=True).first()
+        if venue is not None:
+            venue.organisation = organisation
+            venue.save(update_fields=["organisation"])
+    if venue is None:
+        name, number = organisation.name, 1
+        while Venue.objects.filter(name__iexact=name).exists():  # another organisation's venue has the name
+            number += 1
+            name = f"{organisation.name} ({number})"
+        venue = created = Venue.objects.create(name=name, organisation=organisation, address=new_venue_address.strip())
+    edition.venue = venue
+    edition.save(update_fields=["venue"])
+    return created

@@ -74,7 +74,8 @@ class SpeakerFormSet(OrderedInlineFormSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.extra = 2 if self.instance.pk is None or not self.get_queryset().exists() else 1
+        # get_queryset() is read once and kept: asking it here costs no query of its own.
+        self.extra = 1 if self.instance.pk is not None and self.get_queryset() else 2
 
 
 SpeakersOfTalk = forms.inlineformset_factory(

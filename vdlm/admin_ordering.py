@@ -73,8 +73,8 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
         ]
         if not moved:
             return super().save(commit=True)
-        # Park every stored row of this parent first, so that no new position meets an old one.
-        self.model._default_manager.filter(**{self.fk.name: self.instance}).update(
+        # Park every row of the formset first (those to delete too), so that no new position meets an old one.
+        self.model._default_manager.filter(pk__in=[form.instance.pk for form in self.initial_forms]).update(
             position=F("position") + PARKING_OFFSET
         )
         saved = super().save(commit=True)
