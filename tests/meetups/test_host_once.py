@@ -63,7 +63,8 @@ def test_a_host_without_a_venue_gets_one_created_with_the_address_typed(organize
         "Rennweg 97-99\n1030 Wien",
     )
     assert host_rows(edition) == [("Magenta Telekom", "")]
-    assert "The venue “Magenta Telekom” was created from the host." in organizer_client.get(response.url).content.decode()
+    page = organizer_client.get(response.url).content.decode()
+    assert "The venue “Magenta Telekom” was created from the host." in page
 
 
 def test_the_venue_alone_names_the_host(organizer_client):
