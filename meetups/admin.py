@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from raffles.admin import RaffleOfEditionInline
 from sponsors.models import Sponsorship
 from talks.edition_inline import EditionTalkInline
 from talks.models import Talk
@@ -160,7 +161,7 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["venue", "organizers"]
     form = EditionAdminForm
-    inlines = [AgendaItemInline, EditionTalkInline, SponsorshipInline, AnnouncementInline]
+    inlines = [AgendaItemInline, EditionTalkInline, SponsorshipInline, RaffleOfEditionInline, AnnouncementInline]
     actions = ["clone_as_next_edition", "publish", "unpublish", "download_markdown", "download_csv", "download_json"]
     save_on_top = True
     fieldsets = [

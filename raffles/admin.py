@@ -1,6 +1,7 @@
 import csv
 import logging
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.http import HttpResponse
@@ -14,6 +15,26 @@ from .models import Raffle, RaffleDraw, RaffleEntry
 
 # Who drew, exported or erased what, and when (OWASP ASVS V7): counts and ids, never an address.
 audit = logging.getLogger("vdlm.audit")
+
+
+class RaffleOfEditionForm(forms.ModelForm):
+    def save(self, commit=True):
+        raffle = super().save(commit)
+        if commit and self.initial and "accepted_answers" in self.changed_data:
+            raffle.recheck_entries()  # as the raffle's own page does
+        return raffle
+
+
+class RaffleOfEditionInline(admin.StackedInline):
+    """The edition's raffles on the edition's page: what to set up for the evening. A new raffle is a
+    draft until the edition is published (with it); entries, the draw and mail are on the raffle's page."""
+
+    model = Raffle
+    form = RaffleOfEditionForm
+    extra = 0
+    fields = [("title", "status"), ("prize", "prize_count"), "question", "accepted_answers", ("opens_at", "closes_at")]
+    show_change_link = True
+    verbose_name = "raffle"
 
 
 class RaffleEntryInline(admin.TabularInline):
