@@ -208,6 +208,7 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
             .select_related("venue")
             .prefetch_related(Prefetch("sponsorships", queryset=hosts, to_attr="host_sponsorships"))
             .annotate(num_talks=Count("talks", distinct=True))
+            .order_by(*Edition._meta.ordering)  # GROUP BY drops Meta.ordering
         )
 
     @admin.display(description="title")

@@ -30,6 +30,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(num_hosted=Count("sponsorships", filter=Q(sponsorships__role=Sponsorship.Role.HOST)))
+            .order_by(*Organisation._meta.ordering)  # GROUP BY drops Meta.ordering
         )
 
     @admin.display(description="editions hosted", ordering="num_hosted")

@@ -74,7 +74,8 @@ class PersonAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_talks=Count("talk_speakers"))
+        queryset = super().get_queryset(request).annotate(num_talks=Count("talk_speakers"))
+        return queryset.order_by(*Person._meta.ordering)  # GROUP BY drops Meta.ordering
 
     @admin.display(description="talks", ordering="num_talks")
     def talk_count(self, person):
