@@ -1,6 +1,6 @@
 # Two commands on a fresh machine: `make run` (site with demo data on SQLite)
 # and `make test` (lint and the full test suite). Everything lives in .venv.
-# For production: `make serve`, `make backup`, `make restore FILE=...` (docs/deploy.md).
+# For production: `make serve`, `make worker`, `make backup`, `make restore FILE=...` (docs/deploy.md).
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint venv dev-venv migrate demo clean serve backup restore bench profile
+.PHONY: run test lint venv dev-venv migrate demo clean serve worker backup restore bench profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,11 @@ demo: migrate
 	DJANGO_DEBUG=true $(BIN)/python manage.py loaddemo
 	DJANGO_DEBUG=true $(BIN)/python manage.py ensure_admin
 
+# The queue's worker (it sends the mail: outbox/) runs beside the server and stops with it.
 run: demo
-	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/"
+	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/   Mail: printed here by the worker"
+	DJANGO_DEBUG=true $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production serving, as on the server: DJANGO_DEBUG stays off, so DJANGO_SECRET_KEY and
@@ -44,6 +47,11 @@ serve: venv
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py vdlm.wsgi
+
+# The task queue's worker, as its own process (its own systemd unit, docs/deploy.md): it sends
+# the mail that requests queue (outbox/), with retries while the mail server is down.
+worker: venv
+	$(BIN)/python manage.py db_worker
 
 # Database backups (docs/deploy.md): PostgreSQL with pg_dump/pg_restore, SQLite with its
 # backup API. `make backup` writes backups/<database>-<time>.<dump|sqlite3>;

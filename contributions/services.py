@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetups.models import AgendaItem, Edition, SiteProfile
+from outbox.services import queue_mail
 from talks.models import Person, Talk, TalkSpeaker, unique_slug
 from vdlm.validators import validate_web_url
 
@@ -120,17 +120,13 @@ def _reply_to():
 
 
 def _send(subject, template, context, recipients, reply_to=None):
-    EmailMessage(
-        # A title is typed by the proposer: a line break in a header would make the mail refuse to send.
-        subject=" ".join(subject.split()),
-        body=render_to_string(template, context),
-        to=recipients,
-        reply_to=reply_to,
-    ).send()
+    """Queue the mail (outbox): the worker sends it, and tries again while the mail server is down."""
+    kind = "proposal " + template.rsplit("/", 1)[-1].removesuffix(".txt")
+    queue_mail(kind, recipients, subject, render_to_string(template, context), reply_to=reply_to)
 
 
 def _after_commit(send, *args):
-    """Send an email once the transaction is committed; a mail server that is down is logged, not shown.
+    """Queue an email once the transaction is committed; a failure to queue is logged, not shown.
 
     By then the proposal or decision is stored: an error page would only make
     the proposer send it twice, or the organizer decide twice.

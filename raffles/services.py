@@ -24,7 +24,6 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, Value
 from django.db.models.functions import Lower
@@ -33,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetups.models import SiteProfile
+from outbox.services import queue_mail
 
 from .models import Raffle, RaffleDraw, RaffleEntry, sha256_hex
 
@@ -196,11 +196,6 @@ def resend_confirmation_email(entry, base_url="", now=None):
     return True
 
 
-def mail_subject(text):
-    """A subject line from organizers' text: one line, whatever the text holds (no BadHeaderError)."""
-    return " ".join(text.split())
-
-
 def send_confirmation_email(entry, base_url=""):
     """Email the confirmation link and the public entry id."""
     context = {
@@ -210,11 +205,11 @@ def send_confirmation_email(entry, base_url=""):
         "max_age_days": settings.RAFFLE_CONFIRMATION_MAX_AGE // 86400,
         "raffle_url": base_url.rstrip("/") + entry.raffle.get_absolute_url(),
     }
-    send_mail(
-        subject=mail_subject(f"Please confirm your entry: {entry.raffle.title}"),
-        message=render_to_string("raffles/email/confirm.txt", context),
-        from_email=None,
-        recipient_list=[entry.email],
+    queue_mail(
+        "raffle confirmation",
+        [entry.email],
+        f"Please confirm your entry: {entry.raffle.title}",
+        render_to_string("raffles/email/confirm.txt", context),
     )
 
 
@@ -410,14 +405,15 @@ def notify_winners(draw_record):
     for entry in winner_entries(draw_record):
         if entry.anonymised_at:
             continue
-        send_mail(
-            subject=mail_subject(f"You won: {draw_record.raffle.prize} – {draw_record.raffle.title}"),
-            message=render_to_string(
+        queue_mail(
+            "raffle winner",
+            [entry.email],
+            f"You won: {draw_record.raffle.prize} – {draw_record.raffle.title}",
+            render_to_string(
                 "raffles/email/winner.txt",
                 {"entry": entry, "draw": draw_record, "contact_email": SiteProfile.cached().contact_email},
             ),
-            from_email=None,
-            recipient_list=[entry.email],
+            once_key=f"raffle-winner-{draw_record.raffle_id}",  # a re-draw tells only the new winner
         )
 
 

@@ -1,5 +1,6 @@
 """Test settings: the real settings, with a throwaway secret and test-only speed-ups."""
 
+import importlib.util
 import os
 import tempfile
 from pathlib import Path
@@ -15,6 +16,18 @@ CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail is sent as it is queued (after the commit), so a test sees it in mail.outbox at once;
+# tests/outbox/ run the real database queue and its worker.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if importlib.util.find_spec("django.tasks")
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    },
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="vdlm-test-media-")
 # Production hashes static names in a manifest written by collectstatic; the tests serve the
 # source folders instead (tests/production/test_serving.py runs collectstatic itself).

@@ -32,6 +32,12 @@ def demo():
     from tests.factories import ProposalFactory
 
     ProposalFactory()
+    # A mail kept in the outbox, and its task in the database queue (the tests' default queue runs at once).
+    from outbox.services import queue_mail
+    from outbox.tasks import deliver_mail
+
+    mail = queue_mail("raffle confirmation", ["someone@example.org"], "Please confirm", "The link.")[0]
+    deliver_mail.using(backend="database").enqueue(mail.pk)
     return edition
 
 
@@ -51,11 +57,11 @@ def test_every_changelist_add_and_change_page_opens(organizer_client, demo):
         assert response.status_code == 200, changelist
         add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
         response = organizer_client.get(add)
-        # The site profile is a single row and draws are made by the draw action only:
-        # adding one by hand is forbidden, not broken.
+        # The site profile is a single row, draws are made by the draw action only, mail and the
+        # queue's tasks by the site: adding one by hand is forbidden, not broken.
         can_add = model_admin.has_add_permission(response.wsgi_request)
         assert response.status_code == (200 if can_add else 403), add
-        assert can_add or opts.model_name in {"siteprofile", "raffledraw"}
+        assert can_add or opts.model_name in {"siteprofile", "raffledraw", "outgoingmail", "dbtaskresult"}
         obj = model._default_manager.first()
         assert obj is not None, f"demo data has no {opts.model_name}"
         change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])

@@ -7,6 +7,7 @@ production, scale-out and backups in docs/deploy.md.
 """
 
 import datetime
+import importlib.util
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -69,7 +70,12 @@ INSTALLED_APPS = [
     "contributions",
     "api",
     "decks",
+    "django_tasks_db",
+    "outbox",
 ]
+# Django 6 has the Tasks framework built in; on 5.2 the django-tasks backport is its app.
+if importlib.util.find_spec("django.tasks") is None:
+    INSTALLED_APPS.append("django_tasks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -333,6 +339,17 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Vienna Deep Learning Meetup <noreply@localhost>"
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# --- The task queue and outgoing mail (outbox/) -------------------------------------------
+# Every mail is a row of outbox.OutgoingMail and a task; `manage.py db_worker` sends it
+# (`make run` starts one beside runserver; production runs it as a service, docs/deploy.md).
+# The database backend keeps the queue in the site's own database: nothing more to run.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Seconds to wait before each new attempt after a failed send; after the last one the mail is
+# "failed" in the admin (Outgoing mail), which can queue it again.
+OUTBOX_RETRY_DELAYS = [int(s) for s in env.list("OUTBOX_RETRY_DELAYS", default=["60", "300", "1800", "7200"])]
+# Sent mail holds addresses and private links: `manage.py purge_outbox` deletes it after this.
+OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=30)
 
 # --- Raffles ---------------------------------------------------------------
 # How long an emailed confirmation link works (seconds).

@@ -213,7 +213,10 @@ def test_accepting_creates_talk_speaker_and_agenda_slot_and_tells_the_proposer(
     assert (talk.slug, talk.kind, talk.edition) == ("neurips-2026-in-15-minutes", Talk.Kind.CONFERENCE_REPORT, edition)
     person = Person.objects.get()
     assert (person.name, person.slug, person.email, person.affiliation) == (
-        "Grace Hopper", "grace-hopper", "grace@example.org", "Navy Labs"
+        "Grace Hopper",
+        "grace-hopper",
+        "grace@example.org",
+        "Navy Labs",
     )
     assert (person.github_url, person.linkedin_url) == ("https://github.com/grace", "https://www.linkedin.com/in/grace")
     assert talk.talk_speakers.get().affiliation == "Navy Labs"
@@ -359,9 +362,12 @@ def test_mark_under_review_changes_only_new_proposals(organizer_client, client):
     assert "The organizers are reviewing it." in text(page)
 
 
-def test_fresh_link_action_emails_a_working_link(organizer_client, client, mailoutbox):
+def test_fresh_link_action_emails_a_working_link(
+    organizer_client, client, mailoutbox, django_capture_on_commit_callbacks
+):
     proposal = ProposalFactory(title="Lost my email", email="lost@example.org")
-    organizer_client.post(reverse(CHANGELIST), {"action": "send_link", "_selected_action": [proposal.pk]})
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer_client.post(reverse(CHANGELIST), {"action": "send_link", "_selected_action": [proposal.pk]})
     assert mailoutbox[0].to == ["lost@example.org"]
     assert "Lost my email" in text(client.get(private_path(mailoutbox[0])))
 
