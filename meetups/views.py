@@ -223,4 +223,5 @@ def subscription_calendar(request):
 
 def privacy(request):
     """/privacy/: the privacy notice, with the raffle entries' retention."""
-    return render(request, "meetups/privacy.html", {"retention_days": settings.RAFFLE_RETENTION_DAYS})
+    context = {"retention_days": settings.RAFFLE_RETENTION_DAYS, "outbox_days": settings.OUTBOX_KEEP_SENT_DAYS}
+    return render(request, "meetups/privacy.html", context)

@@ -38,6 +38,13 @@ def demo():
 
     mail = queue_mail("raffle confirmation", ["someone@example.org"], "Please confirm", "The link.")[0]
     deliver_mail.using(backend="database").enqueue(mail.pk)
+    # A member and an address that left the list.
+    from django.utils import timezone
+
+    from members.models import Subscriber, Suppression, address_hash
+
+    Subscriber.objects.create(email="member@example.org", consent_text="Yes.", consented_at=timezone.now())
+    Suppression.objects.create(email_hash=address_hash("left@example.org"))
     return edition
 
 
@@ -61,7 +68,14 @@ def test_every_changelist_add_and_change_page_opens(organizer_client, demo):
         # queue's tasks by the site: adding one by hand is forbidden, not broken.
         can_add = model_admin.has_add_permission(response.wsgi_request)
         assert response.status_code == (200 if can_add else 403), add
-        assert can_add or opts.model_name in {"siteprofile", "raffledraw", "outgoingmail", "dbtaskresult"}
+        assert can_add or opts.model_name in {
+            "siteprofile",
+            "raffledraw",
+            "outgoingmail",
+            "dbtaskresult",
+            "subscriber",  # members confirm their own address
+            "suppression",
+        }
         obj = model._default_manager.first()
         assert obj is not None, f"demo data has no {opts.model_name}"
         change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])

@@ -19,6 +19,8 @@ def _controls(response):
     page = parse(response)
     controls, options, current = {}, {}, None
     for tag, attrs in page.elements:
+        if tag == "form" and attrs.get("class") == "invitations-form":
+            break  # the footer's form, after the bar
         if tag in ("input", "select") and attrs.get("name"):
             controls[attrs["name"]] = attrs
             current = attrs["name"] if tag == "select" else None

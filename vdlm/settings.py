@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "decks",
     "django_tasks_db",
     "outbox",
+    "members",
 ]
 # Django 6 has the Tasks framework built in; on 5.2 the django-tasks backport is its app.
 if importlib.util.find_spec("django.tasks") is None:
@@ -350,6 +351,14 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_d
 OUTBOX_RETRY_DELAYS = [int(s) for s in env.list("OUTBOX_RETRY_DELAYS", default=["60", "300", "1800", "7200"])]
 # Sent mail holds addresses and private links: `manage.py purge_outbox` deletes it after this.
 OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=30)
+
+# --- The invitations list (members/) ------------------------------------------------
+# How long a confirmation link works (seconds), and at most one mail per address this often.
+SUBSCRIBE_CONFIRMATION_MAX_AGE = env.int("SUBSCRIBE_CONFIRMATION_MAX_AGE", default=7 * 24 * 3600)
+SUBSCRIBE_RESEND_SECONDS = env.int("SUBSCRIBE_RESEND_SECONDS", default=600)
+# The form's rate limits: per address (tight), and per network (wide: the meetup room shares one).
+SUBSCRIBE_EMAIL_RATE = env.str("SUBSCRIBE_EMAIL_RATE", default="5/h")
+SUBSCRIBE_IP_RATE = env.str("SUBSCRIBE_IP_RATE", default="100/10m")
 
 # --- Raffles ---------------------------------------------------------------
 # How long an emailed confirmation link works (seconds).

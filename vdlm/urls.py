@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("sponsors.urls")),
     path("", include("raffles.urls")),
     path("", include("contributions.urls")),
+    path("", include("members.urls")),
     path("", include("api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
