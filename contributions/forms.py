@@ -195,6 +195,11 @@ class ProposalForm(SpamGuardMixin, ProposalFieldsForm):
         required=True,
         error_messages={"required": "Please agree to us storing your proposal: without it we cannot review it."},
     )
+    invitations = forms.BooleanField(
+        label="Also send me the invitations to the meetups by email (optional: you get a link to confirm first, "
+        "and every invitation has a link to leave the list).",
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,6 +214,7 @@ class ProposalForm(SpamGuardMixin, ProposalFieldsForm):
         self.helper.attrs = {"data-preview-url": reverse("contributions:preview")}
         self.helper.layout = self._layout(
             "consent",
+            "invitations",
             Field("website", wrapper_class="form-trap", aria_hidden="true"),
             "rendered_at",
             Submit("submit", "Send proposal", css_class="mt-2"),

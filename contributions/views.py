@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from meetups.markup import render_markdown
+from members.models import Subscriber
+from members.services import request_subscription
 
 from . import services
 from .forms import ProposalEditForm, ProposalForm
@@ -74,6 +76,15 @@ def contribute(request):
         preferred_editions=data["preferred_editions"],
         base_url=request.build_absolute_uri("/"),
     )
+    if data["invitations"]:
+        # Double opt-in as on the invitations page: a mail with a link to confirm.
+        request_subscription(
+            proposal.email,
+            str(form.fields["invitations"].label),
+            request.build_absolute_uri("/"),
+            name=proposal.name,
+            source=Subscriber.Source.CONTRIBUTION,
+        )
     return render(request, "contributions/submitted.html", {"email": proposal.email, "title": proposal.title})
 
 

@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from members.models import Subscriber
+from members.services import request_subscription
 from vdlm.middleware import client_ip
 from vdlm.permissions import can_preview
 
@@ -174,6 +176,15 @@ def _enter(request, slug):
     except services.RaffleClosedError as error:
         return _refused(request, slug, form, status=403, notice=str(error))
     raffle = result.entry.raffle
+    if data["news_opt_in"] and result.created:
+        # The invitations list asks for its own confirmation (double opt-in): the tick alone subscribes nobody.
+        request_subscription(
+            data["email"],
+            str(form.fields["news_opt_in"].label),
+            request.build_absolute_uri("/"),
+            name=data["name"],
+            source=Subscriber.Source.RAFFLE,
+        )
     resent = (
         not result.created
         and raffle.requires_confirmation
