@@ -40,6 +40,7 @@ class Subscriber(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        permissions = [("import_subscribers", "Can import a list of addresses (each must confirm)")]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

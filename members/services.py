@@ -117,6 +117,25 @@ def _mail_about_subscription(subscriber, base_url):
     )
 
 
+def send_reconsent(subscriber, base_url):
+    """An imported address's one mail: the list moved here, confirm to keep getting the invitations."""
+    profile = SiteProfile.cached()
+    context = {
+        "subscriber": subscriber,
+        "profile": profile,
+        "base_url": base_url.rstrip("/"),
+        "confirm_url": confirm_url(subscriber, base_url),
+        "max_age_days": settings.SUBSCRIBE_CONFIRMATION_MAX_AGE // 86400,
+    }
+    queue_mail(
+        "subscription: confirm imported",
+        [subscriber.email],
+        f"Keep getting the invitations of the {profile.group_name}? Please confirm",
+        render_to_string("members/email/reconsent.txt", context),
+        once_key="reconsent",
+    )
+
+
 def subscriber_to_confirm(token):
     """The subscriber a confirmation link was sent to; raises LinkError for a bad, expired or stale link."""
     signer = signing.TimestampSigner(salt=CONFIRM_SALT)
@@ -161,3 +180,11 @@ def unsubscribe(subscriber):
 
 def is_suppressed(email):
     return Suppression.objects.filter(email_hash=address_hash(email)).exists()
+
+
+def purge_unconfirmed(now=None):
+    """Delete addresses nobody confirmed within the link's lifetime (and a day); returns how many went."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.SUBSCRIBE_CONFIRMATION_MAX_AGE, days=1)
+    deleted, _ = Subscriber.objects.filter(status=Subscriber.Status.PENDING, consented_at__lt=cutoff).delete()
+    return deleted
