@@ -5,7 +5,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .imports import import_addresses
-from .models import Subscriber, Suppression
+from .mailing_admin import MailingAdmin
+from .models import Mailing, Subscriber, Suppression
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -86,3 +87,6 @@ class SuppressionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+admin.site.register(Mailing, MailingAdmin)

@@ -25,6 +25,8 @@ class OutgoingMail(models.Model):
     attachments = models.JSONField(default=list, blank=True)
     # A mail that must go out once only (an announcement to one member) has a key: queued again, it is not added.
     once_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # The mails of one mailing to the list ("mailing-12") are sent by its own batches, at its rate.
+    group = models.CharField(max_length=60, blank=True, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -10,7 +10,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -21,13 +21,26 @@ logger = logging.getLogger(__name__)
 
 
 def queue_mail(
-    kind, to, subject, body, *, html="", from_email="", reply_to=None, headers=None, attachments=(), once_key=None
+    kind,
+    to,
+    subject,
+    body,
+    *,
+    html="",
+    from_email="",
+    reply_to=None,
+    headers=None,
+    attachments=(),
+    once_key=None,
+    group="",
 ):
     """Queue one mail per address of `to`; returns the OutgoingMail rows queued.
 
     Called inside a transaction, the rows are part of it and the worker is asked only after
     the commit: a rolled-back entry sends nothing. `attachments` are (filename, text, mimetype).
     With a `once_key` ("announcement-34"), an address that already has that mail gets no second one.
+    A mail of a `group` (a mailing to the list) is not handed to the worker here: the mailing's
+    batches send it, at the mailing's rate.
     """
     rows = []
     for recipient in to:
@@ -50,8 +63,11 @@ def queue_mail(
                     for name, content, mimetype in attachments
                 ],
                 once_key=key,
+                group=group,
             )
         )
+    if group:
+        return rows
     for row in rows:
         transaction.on_commit(lambda pk=row.pk: enqueue(pk), robust=True)
     return rows
@@ -65,23 +81,28 @@ def enqueue(mail_id, run_after=None):
     task.enqueue(mail_id)
 
 
-def deliver(mail_id, now=None):
-    """Send one queued mail; on a failure plan the next attempt, or mark it failed after the last."""
+def deliver(mail_id, now=None, connection=None):
+    """Send one queued mail; on a failure plan the next attempt, or mark it failed after the last.
+
+    Returns whether it went out. A `connection` (Django's mail API) is kept open by the caller
+    across many mails; without one, each mail opens its own.
+    """
     now = now or timezone.now()
     # Claimed with one UPDATE: two workers that got the same mail cannot both send it.
     claimed = OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
         status=OutgoingMail.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now
     )
     if not claimed:
-        return
+        return False
     mail = OutgoingMail.objects.get(pk=mail_id)
     try:
-        mail.as_message().send()
+        mail.as_message(connection=connection).send()
     except Exception as error:  # noqa: BLE001 - whatever the mail server or the network does, try again later
         retry(mail, error, now)
-        return
+        return False
     mail.status, mail.sent_at, mail.next_attempt_at = OutgoingMail.Status.SENT, timezone.now(), None
     mail.save(update_fields=["status", "sent_at", "next_attempt_at"])
+    return True
 
 
 def retry(mail, error, now):
@@ -123,3 +144,28 @@ def purge_sent(now=None):
     cutoff = now - datetime.timedelta(days=settings.OUTBOX_KEEP_SENT_DAYS)
     deleted, _ = OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT, sent_at__lt=cutoff).delete()
     return deleted
+
+
+def requeue_lost(now=None):
+    """Hand the worker again every queued mail that is due: a worker killed mid-task loses its tasks.
+
+    The rows, not the tasks, say what is still to send; a mail handed over twice is sent once
+    (deliver() claims it first). Mails of a mailing are left to its batches (members.mailings).
+    Returns how many were handed over. Run before each worker starts (`manage.py resume_mail`).
+    """
+    now = now or timezone.now()
+    due = (
+        OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED, group="")
+        .filter(models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now))
+        .values_list("pk", flat=True)
+    )
+    handed = 0
+    for pk in due.iterator():
+        enqueue(pk)
+        handed += 1
+    return handed
+
+
+def stuck_count():
+    """Mails a worker claimed but never finished: they may or may not have reached their recipient."""
+    return OutgoingMail.objects.filter(status=OutgoingMail.Status.SENDING).count()

@@ -359,6 +359,10 @@ SUBSCRIBE_RESEND_SECONDS = env.int("SUBSCRIBE_RESEND_SECONDS", default=600)
 # The form's rate limits: per address (tight), and per network (wide: the meetup room shares one).
 SUBSCRIBE_EMAIL_RATE = env.str("SUBSCRIBE_EMAIL_RATE", default="5/h")
 SUBSCRIBE_IP_RATE = env.str("SUBSCRIBE_IP_RATE", default="100/10m")
+# Mailings to the list go out at most this many mails a second (a mail provider's limit; 0: no
+# limit), in batches of this many members: each batch is one task of the worker.
+MAILING_RATE = env.float("MAILING_RATE", default=10.0)
+MAILING_BATCH_SIZE = env.int("MAILING_BATCH_SIZE", default=100)
 
 # --- Raffles ---------------------------------------------------------------
 # How long an emailed confirmation link works (seconds).
