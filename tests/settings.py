@@ -28,6 +28,12 @@ TASKS = {
     },
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+# A worker that a test starts as its own process (tests/outbox/test_worker_crash.py) works on
+# that test's database and sends through the test's SMTP server (EMAIL_URL).
+if os.environ.get("VDLM_TEST_WORKER_DATABASE"):
+    DATABASES["default"]["NAME"] = os.environ["VDLM_TEST_WORKER_DATABASE"]  # noqa: F405
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="vdlm-test-media-")
 # Production hashes static names in a manifest written by collectstatic; the tests serve the
 # source folders instead (tests/production/test_serving.py runs collectstatic itself).
