@@ -36,6 +36,7 @@ demo: migrate
 # The queue's worker (it sends the mail: outbox/) runs beside the server and stops with it.
 run: demo
 	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/   Mail: printed here by the worker"
+	DJANGO_DEBUG=true $(BIN)/python manage.py resume_mail
 	DJANGO_DEBUG=true $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -50,7 +51,9 @@ serve: venv
 
 # The task queue's worker, as its own process (its own systemd unit, docs/deploy.md): it sends
 # the mail that requests queue (outbox/), with retries while the mail server is down.
+# resume_mail first: what a stopped worker left (queued mail, a mailing half sent) is queued again.
 worker: venv
+	$(BIN)/python manage.py resume_mail
 	$(BIN)/python manage.py db_worker
 
 # Database backups (docs/deploy.md): PostgreSQL with pg_dump/pg_restore, SQLite with its

@@ -34,6 +34,11 @@ if os.environ.get("VDLM_TEST_WORKER_DATABASE"):
     DATABASES["default"]["NAME"] = os.environ["VDLM_TEST_WORKER_DATABASE"]  # noqa: F405
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The queue on Redis (tests/outbox/test_rq_queue.py): its worker command, on a database of
+# Redis of its own, emptied by those tests.
+if "django_rq" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405
+RQ_QUEUES = {"default": {"URL": os.environ.get("VDLM_TEST_RQ_URL", "redis://127.0.0.1:6379/14"), "DEFAULT_TIMEOUT": 60}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="vdlm-test-media-")
 # Production hashes static names in a manifest written by collectstatic; the tests serve the
 # source folders instead (tests/production/test_serving.py runs collectstatic itself).

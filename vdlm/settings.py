@@ -77,6 +77,11 @@ INSTALLED_APPS = [
 # Django 6 has the Tasks framework built in; on 5.2 the django-tasks backport is its app.
 if importlib.util.find_spec("django.tasks") is None:
     INSTALLED_APPS.append("django_tasks")
+# The task queue's backend (see TASKS below); the RQ one needs django-rq's app for its worker.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
+RQ_BACKEND = "django_tasks_rq.RQBackend"
+if TASKS_BACKEND == RQ_BACKEND:
+    INSTALLED_APPS.append("django_rq")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -345,7 +350,13 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Every mail is a row of outbox.OutgoingMail and a task; `manage.py db_worker` sends it
 # (`make run` starts one beside runserver; production runs it as a service, docs/deploy.md).
 # The database backend keeps the queue in the site's own database: nothing more to run.
-TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# For several machines, TASKS_BACKEND=django_tasks_rq.RQBackend keeps it in Redis (RQ_URL,
+# by default REDIS_URL) and `manage.py rqworker default --with-scheduler` sends (docs/deploy.md).
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+RQ_URL = env.str("RQ_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+# A mailing's batch takes MAILING_BATCH_SIZE / MAILING_RATE seconds (10 s by default): RQ's
+# default of 3 minutes a job is plenty, the limit only stops a job that hangs.
+RQ_QUEUES = {"default": {"URL": RQ_URL, "DEFAULT_TIMEOUT": 600}}
 # Seconds to wait before each new attempt after a failed send; after the last one the mail is
 # "failed" in the admin (Outgoing mail), which can queue it again.
 OUTBOX_RETRY_DELAYS = [int(s) for s in env.list("OUTBOX_RETRY_DELAYS", default=["60", "300", "1800", "7200"])]
