@@ -70,8 +70,11 @@ restore: venv
 # with production settings on a free loopback port, wrk against every public page, with and
 # without the page cache, and raffle entries; writes bench/results.md. Needs wrk (apt-get
 # install wrk). BENCH_ARGS="--postgres" uses PostgreSQL, "--proxy" adds nginx's micro-cache.
-bench: venv
+# Then bench/mailing.py: an announcement to 5,000 members through a local SMTP server, and the
+# pages meanwhile (MAILING_BENCH_ARGS="--postgres", "--members 5000", "--rate 10").
+bench: dev-venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/mailing.py $(MAILING_BENCH_ARGS)
 
 # Where each page's time goes, rendered in this process (bench/profile.py). PROFILE_ARGS:
 # page names, --templates N, --postgres, --seed.

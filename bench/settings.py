@@ -8,6 +8,8 @@ and spam guards stay on: the benchmark's client sends a valid CSRF cookie and
 token and a signed render time, as a browser would.
 """
 
+import os
+
 from vdlm.settings import *  # noqa: F403
 
 # Thousands of entries come from one address, 127.0.0.1: the per-IP rate limit would
@@ -17,6 +19,8 @@ RATELIMIT_ENABLE = False
 # request): the replay guard would drop all but the first few.
 SPAM_FORM_MAX_USES = 0
 # Every entry asks for a confirmation mail; the benchmark measures the site, not an SMTP relay.
-EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+# bench/mailing.py's worker sends to its local SMTP server instead (EMAIL_URL, BENCH_SMTP=on).
+if os.environ.get("BENCH_SMTP") != "on":
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 # Routes /bench/constant/, the reference every page is compared with (vdlm/urls.py).
 BENCH_ENDPOINTS = True

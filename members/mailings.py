@@ -24,7 +24,7 @@ from meetups.calendar import agenda_lines, build_calendar, calendar_editions, ev
 from meetups.markup import render_markdown
 from meetups.models import SiteProfile
 from outbox.models import OutgoingMail
-from outbox.services import deliver, queue_mail
+from outbox.services import deliver, queue_group, queue_mail
 from raffles.models import Raffle
 
 from .models import Mailing, Subscriber
@@ -211,19 +211,8 @@ def queue_next_batch(mailing, base_url):
                 mailing.status, mailing.finished_at = Mailing.Status.SENT, timezone.now()
                 mailing.save(update_fields=["status", "finished_at"])
             return False
-        for subscriber in batch:
-            text, html, headers = _copy(mailing, subscriber, base_url)
-            queue_mail(
-                f"mailing: {mailing.kind}",
-                [subscriber.email],
-                mailing.subject,
-                text,
-                html=html,
-                headers=headers,
-                attachments=_attachments(mailing),
-                once_key=mailing.group,
-                group=mailing.group,
-            )
+        copies = [(subscriber.email, mailing.subject, *_copy(mailing, subscriber, base_url)) for subscriber in batch]
+        queue_group(f"mailing: {mailing.kind}", mailing.group, mailing.group, copies, attachments=_attachments(mailing))
         mailing.last_subscriber_id = batch[-1].pk
         mailing.save(update_fields=["last_subscriber_id"])
     return True

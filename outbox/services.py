@@ -32,15 +32,12 @@ def queue_mail(
     headers=None,
     attachments=(),
     once_key=None,
-    group="",
 ):
     """Queue one mail per address of `to`; returns the OutgoingMail rows queued.
 
     Called inside a transaction, the rows are part of it and the worker is asked only after
     the commit: a rolled-back entry sends nothing. `attachments` are (filename, text, mimetype).
     With a `once_key` ("announcement-34"), an address that already has that mail gets no second one.
-    A mail of a `group` (a mailing to the list) is not handed to the worker here: the mailing's
-    batches send it, at the mailing's rate.
     """
     rows = []
     for recipient in to:
@@ -63,14 +60,38 @@ def queue_mail(
                     for name, content, mimetype in attachments
                 ],
                 once_key=key,
-                group=group,
             )
         )
-    if group:
-        return rows
     for row in rows:
         transaction.on_commit(lambda pk=row.pk: enqueue(pk), robust=True)
     return rows
+
+
+def queue_group(kind, group, once_key, copies, *, attachments=()):
+    """Queue a mailing's copies in one insert: [(recipient, subject, body, html, headers)]; returns how many are new.
+
+    Each copy's once_key is `<once_key>:<recipient>`: a copy queued before (by a batch that ran
+    twice) is left out by the database's unique constraint, whoever tries at the same moment.
+    The group's batches send them (members.mailings); nothing is handed to the worker here.
+    """
+    files = [{"filename": name, "content": content, "mimetype": mimetype} for name, content, mimetype in attachments]
+    rows = [
+        OutgoingMail(
+            kind=kind,
+            recipient=recipient,
+            subject=" ".join(subject.split()),
+            body=body,
+            html=html,
+            headers=dict(headers),
+            attachments=files,
+            once_key=f"{once_key}:{recipient.lower()}",
+            group=group,
+        )
+        for recipient, subject, body, html, headers in copies
+    ]
+    before = OutgoingMail.objects.filter(group=group).count()
+    OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
+    return OutgoingMail.objects.filter(group=group).count() - before
 
 
 def enqueue(mail_id, run_after=None):

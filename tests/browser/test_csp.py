@@ -9,14 +9,18 @@ the live preview typed into, the admin logged into) and must report none.
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
+from django.test import RequestFactory
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from contributions.services import proposal_token
 from meetups.demo import load_demo
+from members import mailings
+from members.models import Mailing
 from raffles.models import Raffle
 from raffles.services import confirmation_token, draw
 from sponsors.models import Organisation
@@ -63,6 +67,10 @@ def site(live_server, settings):
         video_url="https://www.youtube.com/watch?v=GSMh5fw2Mjo"
     )
     organizer = SuperUserFactory(username="csp-organizer")
+    # A draft announcement: its page shows the mail's own HTML in a frame, with a policy of its own.
+    mailing = Mailing(kind=Mailing.Kind.ANNOUNCEMENT, edition=edition, subject="The next meetup")
+    mailings.compose(mailing, RequestFactory().get("/", HTTP_HOST=urlsplit(live_server.url).netloc))
+    mailing.save()
     return {
         "edition": edition,
         "open_raffle": open_raffle,
@@ -147,8 +155,11 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, site, 
         "/meetups/32/deck/",
     ]
     # Every talk, speaker and job page of the demo, found the way a visitor finds them.
-    for listing, pattern in [("/talks/", r"^/talks/[\w-]+/$"), ("/speakers/", r"^/speakers/[\w-]+/$"),
-                             ("/jobs/", r"^/jobs/[\w-]+/$")]:
+    for listing, pattern in [
+        ("/talks/", r"^/talks/[\w-]+/$"),
+        ("/speakers/", r"^/speakers/[\w-]+/$"),
+        ("/jobs/", r"^/jobs/[\w-]+/$"),
+    ]:
         watch.visit(base + listing)
         hrefs = page.eval_on_selector_all("main a[href]", "links => links.map(link => link.getAttribute('href'))")
         public_paths += sorted({href for href in hrefs if re.match(pattern, href)})[:12]
