@@ -357,6 +357,9 @@ RQ_URL = env.str("RQ_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
 # A mailing's batch takes MAILING_BATCH_SIZE / MAILING_RATE seconds (10 s by default): RQ's
 # default of 3 minutes a job is plenty, the limit only stops a job that hangs.
 RQ_QUEUES = {"default": {"URL": RQ_URL, "DEFAULT_TIMEOUT": 600}}
+# django-rq's dashboard in the admin (and its JSON/metrics endpoints beside it) stays off: the
+# admin's Outgoing mail shows what the queue is for, and nothing more is exposed.
+RQ_SHOW_ADMIN_LINK = False
 # Seconds to wait before each new attempt after a failed send; after the last one the mail is
 # "failed" in the admin (Outgoing mail), which can queue it again.
 OUTBOX_RETRY_DELAYS = [int(s) for s in env.list("OUTBOX_RETRY_DELAYS", default=["60", "300", "1800", "7200"])]
