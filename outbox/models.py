@@ -26,7 +26,7 @@ class OutgoingMail(models.Model):
     # A mail that must go out once only (an announcement to one member) has a key: queued again, it is not added.
     once_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     # The mails of one mailing to the list ("mailing-12") are sent by its own batches, at its rate.
-    group = models.CharField(max_length=60, blank=True, db_index=True)
+    group = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -39,7 +39,11 @@ class OutgoingMail(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = "outgoing mail"
         verbose_name_plural = "outgoing mail"
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbox_status_created"),
+            # A mailing's batches ask for its queued copies among thousands of sent ones.
+            models.Index(fields=["group", "status"], name="outbox_group_status"),
+        ]
         permissions = [("send_again", "Can queue a failed or stuck mail again")]
 
     def __str__(self):

@@ -89,9 +89,10 @@ def queue_group(kind, group, once_key, copies, *, attachments=()):
         )
         for recipient, subject, body, html, headers in copies
     ]
-    before = OutgoingMail.objects.filter(group=group).count()
+    keys = [row.once_key for row in rows]
+    before = OutgoingMail.objects.filter(once_key__in=keys).count()
     OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
-    return OutgoingMail.objects.filter(group=group).count() - before
+    return OutgoingMail.objects.filter(once_key__in=keys).count() - before
 
 
 def enqueue(mail_id, run_after=None):
