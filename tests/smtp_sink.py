@@ -39,7 +39,8 @@ class Sink:
         with self.lock:
             return len(self.received)
 
-    @property
+    # A method, not a property: aiosmtpd reads every attribute of its handler (inspect.getmembers)
+    # at each new connection, and a property would parse all mail received so far each time.
     def messages(self):
         """[(recipients, email.message.EmailMessage)] of everything received so far."""
         with self.lock:

@@ -84,7 +84,7 @@ def test_killing_the_worker_mid_mailing_then_restarting_delivers_to_everyone_onc
         controller.stop()
 
     assert sorted(sink.recipients()) == addresses  # every member, exactly once
-    for _rcpt_tos, message in sink.messages:
+    for _rcpt_tos, message in sink.messages():
         assert message["List-Unsubscribe"].strip().startswith("<http://testserver/invitations/leave/")
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message["Subject"] == "See you on Thursday"
