@@ -13,7 +13,7 @@ the description lists them.
 
 import datetime
 from collections import defaultdict
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http.request import split_domain_port
@@ -23,7 +23,6 @@ from icalendar import Calendar, Event
 
 from sponsors.models import Sponsorship
 from talks.models import Talk
-from vdlm.links import absolute
 from vdlm.validators import one_line
 
 from .models import AgendaItem, Edition, SiteProfile
@@ -77,13 +76,13 @@ def subscription_editions():
     )
 
 
-def _host_name(request):
-    domain, _port = split_domain_port(request.get_host())
+def _host_name(site_url):
+    domain, _port = split_domain_port(urlsplit(site_url).netloc)
     return domain or "localhost"
 
 
 def location_text(edition):
-    """"Takeda Austria, Industriestraße 67, 1220 Wien", with the stream for online editions.
+    """ "Takeda Austria, Industriestraße 67, 1220 Wien", with the stream for online editions.
 
     One line, whatever the rows hold (LOCATION is a single-line property).
     """
@@ -230,7 +229,7 @@ def _event(edition, page_url, uid, agenda):
     )
 
 
-def build_calendar(editions, request, *, name, source_url):
+def build_calendar(editions, site_url, *, name, source_url):
     """A VCALENDAR with one VEVENT per edition (of event_editions()) and the VTIMEZONE its times refer to.
 
     `name` is what calendar apps call the calendar; `source_url` is where it can be
@@ -239,7 +238,8 @@ def build_calendar(editions, request, *, name, source_url):
     """
     editions = list(editions)
     agendas = _agendas([edition.pk for edition in editions])
-    host = _host_name(request)
+    site_url = site_url.rstrip("/")
+    host = _host_name(site_url)
     # icalendar writes these properties raw and refuses a line break in any of them (a 500 for
     # every download, issue #17): the names are made one line here, whatever the rows hold.
     name = one_line(name)
@@ -249,7 +249,7 @@ def build_calendar(editions, request, *, name, source_url):
         name=name,
         description=f"Meetups, workshops and special events of the {group}.",
         uid=f"calendar@{host}",
-        url=request.build_absolute_uri(reverse("meetups:edition_list")),
+        url=site_url + reverse("meetups:edition_list"),
         source=source_url,
         refresh_interval=REFRESH_INTERVAL,
         method="PUBLISH",
@@ -258,7 +258,7 @@ def build_calendar(editions, request, *, name, source_url):
     calendar["X-WR-TIMEZONE"] = timezone.get_default_timezone_name()
     calendar["X-PUBLISHED-TTL"] = "PT12H"
     for edition in editions:
-        page_url = absolute(request, edition.get_absolute_url())
+        page_url = site_url + edition.get_absolute_url()
         # Built on the primary key, which stays when an organizer corrects the code.
         uid = f"edition-{edition.pk}@{host}"
         calendar.add_component(_event(edition, page_url, uid, agendas[edition.pk]))

@@ -205,7 +205,11 @@ def edition_calendar(request, code):
     if edition is None:
         raise Http404("No published edition with this code.")
     source = request.build_absolute_uri(reverse("meetups:edition_calendar", kwargs={"code": edition.code.lower()}))
-    response = _ics_response(calendar.build_calendar([edition], request, name=edition.display_title, source_url=source))
+    response = _ics_response(
+        calendar.build_calendar(
+            [edition], request.build_absolute_uri("/"), name=edition.display_title, source_url=source
+        )
+    )
     response["Content-Disposition"] = f'attachment; filename="meetup-{edition.code.lower()}.ics"'
     return response
 
@@ -217,7 +221,9 @@ def subscription_calendar(request):
     source = request.build_absolute_uri(reverse("meetups:calendar"))
     name = SiteProfile.cached().group_name
     return _ics_response(
-        calendar.build_calendar(calendar.subscription_editions(), request, name=name, source_url=source)
+        calendar.build_calendar(
+            calendar.subscription_editions(), request.build_absolute_uri("/"), name=name, source_url=source
+        )
     )
 
 

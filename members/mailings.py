@@ -99,7 +99,11 @@ def _announcement_context(mailing, request):
 def _calendar_file(mailing, request):
     edition = event_editions().get(pk=mailing.edition_id)
     source = request.build_absolute_uri(reverse("meetups:edition_calendar", args=[edition.code.lower()]))
-    return build_calendar([edition], request, name=edition.display_title, source_url=source).to_ical().decode()
+    return (
+        build_calendar([edition], request.build_absolute_uri("/"), name=edition.display_title, source_url=source)
+        .to_ical()
+        .decode()
+    )
 
 
 def compose(mailing, request):
