@@ -55,7 +55,6 @@ def add_members(count):
 
 def new_announcement(subject):
     """A composed draft announcing the seeded upcoming edition, as the admin saves it."""
-    from django.test import RequestFactory
 
     from meetups.models import Edition
     from members import mailings
@@ -63,7 +62,7 @@ def new_announcement(subject):
 
     edition = Edition.objects.published().upcoming().first()
     mailing = Mailing(kind=Mailing.Kind.ANNOUNCEMENT, edition=edition, subject=subject)
-    mailings.compose(mailing, RequestFactory(HTTP_HOST="127.0.0.1").get("/"))
+    mailings.compose(mailing, "http://127.0.0.1/")
     mailing.save()
     return mailing
 

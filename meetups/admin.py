@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from raffles.admin import RaffleOfEditionInline
+from rsvps.admin import RsvpSettingsInline
 from sponsors.models import Sponsorship
 from talks.edition_inline import EditionTalkInline
 from talks.models import Talk
@@ -161,7 +162,14 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["venue", "organizers"]
     form = EditionAdminForm
-    inlines = [AgendaItemInline, EditionTalkInline, SponsorshipInline, RaffleOfEditionInline, AnnouncementInline]
+    inlines = [
+        AgendaItemInline,
+        EditionTalkInline,
+        SponsorshipInline,
+        RaffleOfEditionInline,
+        RsvpSettingsInline,
+        AnnouncementInline,
+    ]
     actions = ["clone_as_next_edition", "publish", "unpublish", "download_markdown", "download_csv", "download_json"]
     save_on_top = True
     fieldsets = [

@@ -451,7 +451,53 @@ def _upcoming_edition(organizers):
         {},
         times=[datetime.time(h, m) for h, m in [(18, 30), (18, 45), (19, 30), (19, 45), (20, 15), (20, 45)]],
     )
+    _demo_rsvps(edition)
+    _demo_announcement(edition)
     return edition
+
+
+# Invented attendees of the invented edition (example.org addresses: no mail reaches anyone).
+DEMO_ATTENDEES = [("Ada Demo", False), ("Grace Demo", True), ("Alan Demo", False)]
+
+
+def _demo_rsvps(edition):
+    """RSVPs on for the demo evening: 120 seats, a guest allowed, one question, three invented attendees."""
+    from rsvps.models import Rsvp, RsvpChange, RsvpSettings
+
+    RsvpSettings.objects.update_or_create(
+        edition=edition,
+        defaults={"enabled": True, "capacity": 120, "guests_allowed": True, "question_1": "Dietary needs?"},
+    )
+    for name, guest in DEMO_ATTENDEES:
+        email = f"{name.split()[0].lower()}.demo@example.org"
+        rsvp, created = Rsvp.objects.update_or_create(
+            edition=edition,
+            email=email,
+            defaults={
+                "name": name,
+                "guest": guest,
+                "guest_name": "Guest Demo" if guest else "",
+                "status": Rsvp.Status.GOING,
+                "site_url": "http://127.0.0.1:8000",
+                "consent_text": "Demo data.",
+            },
+        )
+        if created:
+            RsvpChange.objects.create(edition=edition, rsvp=rsvp, what=f"{name}: RSVP, going (demo data)")
+
+
+def _demo_announcement(edition):
+    """A draft announcement of the demo evening, composed for `make run`'s address: preview it, test it."""
+    from members.mailings import announcement_subject, compose
+    from members.models import Mailing
+
+    mailing = Mailing.objects.filter(edition=edition, status=Mailing.Status.DRAFT).first() or Mailing(
+        kind=Mailing.Kind.ANNOUNCEMENT, edition=edition
+    )
+    mailing.subject = announcement_subject(edition)
+    mailing.text = "Demo data: a draft announcement. Save it in the admin to compose it for your site's address."
+    compose(mailing, "http://127.0.0.1:8000/")
+    mailing.save()
 
 
 @transaction.atomic
@@ -471,7 +517,10 @@ def remove_demo():
     """Delete what the demo invented and nothing else: the upcoming "demo" edition, with its
     agenda and host row (everything else is the meetup's real history). Returns how many
     editions went (0 or 1)."""
+    from members.models import Mailing
+
     invented = Edition.objects.filter(code__iexact=DEMO_EDITION_CODE)
     count = invented.count()
+    Mailing.objects.filter(edition__in=invented).delete()  # a record protects its edition: the demo's goes too
     invented.delete()
     return count

@@ -64,9 +64,9 @@ def add_speaker_names(talks):
 def edition_with_neighbours(code):
     """(the edition with this code, drafts too, or None; the published edition before it; the one after it).
 
-    One query (EditionQuerySet.with_neighbours); each comes with its venue.
+    One query (EditionQuerySet.with_neighbours); each comes with its venue and RSVP settings.
     """
-    rows = list(Edition.objects.select_related("venue").with_neighbours(code))
+    rows = list(Edition.objects.select_related("venue", "rsvp_settings").with_neighbours(code))
     edition = next((row for row in rows if row.code.lower() == code.lower()), None)
     if edition is None:
         return None, None, None

@@ -3,6 +3,7 @@
 import re
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import FilteredRelation, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
@@ -187,8 +188,18 @@ def edition_detail(request, code):
         "announcements": edition.announcements.order_by("position"),
         "raffles": edition.raffles.exclude(status=Raffle.Status.DRAFT).select_related("prize_donor"),
         "job_ads": edition.job_ads.filter(published=True).select_related("organisation"),
+        "rsvp_settings": _enabled_rsvps(edition),
     }
     return render(request, "meetups/edition_detail.html", context)
+
+
+def _enabled_rsvps(edition):
+    """The edition's RSVP settings when it takes RSVPs (fetched with the edition), else None."""
+    try:
+        rsvp_settings = edition.rsvp_settings
+    except ObjectDoesNotExist:
+        return None
+    return rsvp_settings if rsvp_settings.enabled and edition.is_upcoming else None
 
 
 def _ics_response(ics_calendar):
@@ -229,5 +240,9 @@ def subscription_calendar(request):
 
 def privacy(request):
     """/privacy/: the privacy notice, with the raffle entries' retention."""
-    context = {"retention_days": settings.RAFFLE_RETENTION_DAYS, "outbox_days": settings.OUTBOX_KEEP_SENT_DAYS}
+    context = {
+        "retention_days": settings.RAFFLE_RETENTION_DAYS,
+        "outbox_days": settings.OUTBOX_KEEP_SENT_DAYS,
+        "rsvp_days": settings.RSVP_KEEP_DAYS,
+    }
     return render(request, "meetups/privacy.html", context)

@@ -89,7 +89,7 @@ class MailingAdmin(admin.ModelAdmin):
         obj.kind = Mailing.Kind.ANNOUNCEMENT if obj.edition_id else Mailing.Kind.MESSAGE
         if not change:
             obj.created_by = request.user
-        mailings.compose(obj, request)
+        mailings.compose(obj, request.build_absolute_uri("/"))
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -1,6 +1,6 @@
 """Mailings to the list: compose, preview, test send, then send to every member in batches, at a rate.
 
-An organizer's draft is composed once (compose(), in the admin's request): subject, text, HTML
+An organizer's draft is composed once (compose(), when the admin saves it): subject, text, HTML
 and, for an announcement, the edition's calendar file are kept on the Mailing, so the preview,
 the test send and every member's copy are the same mail. Sending queues one outbox mail per
 member of the list, batch by batch, each with the member's own unsubscribe link and the RFC 8058
@@ -9,7 +9,7 @@ and a batch that a killed worker left half sent is finished by the next one (res
 """
 
 import time
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urljoin
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -70,18 +70,18 @@ def _agenda_rows(edition, talks):
     return rows
 
 
-def _announcement_context(mailing, request):
+def _announcement_context(mailing, site_url):
     edition = calendar_editions().filter(pk=mailing.edition_id).first()
     if edition is None:
         raise SendRefused("Publish the edition first: the announcement links to its page.")
     host = edition.host_sponsorships[0].organisation if edition.host_sponsorships else None
-    page_url = request.build_absolute_uri(edition.get_absolute_url())
-    calendar_url = request.build_absolute_uri(reverse("meetups:edition_calendar", args=[edition.code.lower()]))
+    page_url = urljoin(site_url, edition.get_absolute_url())
+    calendar_url = urljoin(site_url, reverse("meetups:edition_calendar", args=[edition.code.lower()]))
     raffles = Raffle.objects.filter(edition=edition, closes_at__gt=timezone.now()).order_by("closes_at")
     return {
         "edition": edition,
         "host": host,
-        "host_logo_url": request.build_absolute_uri(host.logo.url) if host and host.logo else "",
+        "host_logo_url": urljoin(site_url, host.logo.url) if host and host.logo else "",
         "location": location_text(edition),
         "map_url": _map_url(edition.venue) if edition.venue else "",
         "agenda": agenda_lines(edition),
@@ -90,24 +90,24 @@ def _announcement_context(mailing, request):
             {"talk": talk, "speakers": _speakers(talk), "abstract_html": _markdown(talk.abstract, 4)}
             for talk in edition.talks.all()
         ],
-        "raffles": [(raffle, request.build_absolute_uri(raffle.get_absolute_url())) for raffle in raffles],
+        "raffles": [(raffle, urljoin(site_url, raffle.get_absolute_url())) for raffle in raffles],
         "page_url": page_url,
         "calendar_url": calendar_url,
     }
 
 
-def _calendar_file(mailing, request):
+def _calendar_file(mailing, site_url):
     edition = event_editions().get(pk=mailing.edition_id)
-    source = request.build_absolute_uri(reverse("meetups:edition_calendar", args=[edition.code.lower()]))
+    source = urljoin(site_url, reverse("meetups:edition_calendar", args=[edition.code.lower()]))
     return (
-        build_calendar([edition], request.build_absolute_uri("/"), name=edition.display_title, source_url=source)
+        build_calendar([edition], site_url, name=edition.display_title, source_url=source)
         .to_ical()
         .decode()
     )
 
 
-def compose(mailing, request):
-    """Make the mail of a draft: subject, plain text and HTML from templates, the .ics of an announcement.
+def compose(mailing, site_url):
+    """Make the mail of a draft for the site at `site_url`: plain text and HTML from templates, an announcement's .ics.
 
     Raises SendRefused when the draft cannot become a mail (an edition that is not published).
     """
@@ -116,15 +116,15 @@ def compose(mailing, request):
         "mailing": mailing,
         "profile": profile,
         "intro_html": _markdown(mailing.text, 2),
-        "site_url": request.build_absolute_uri("/"),
-        "privacy_url": request.build_absolute_uri(reverse("meetups:privacy")) + "#invitations",
+        "site_url": site_url,
+        "privacy_url": urljoin(site_url, reverse("meetups:privacy")) + "#invitations",
         "unsubscribe_url": UNSUBSCRIBE_MARK,
     }
     # The worker has no request: the members' links are made on the address the organizer used.
     mailing.site_url = context["site_url"]
     if mailing.kind == Mailing.Kind.ANNOUNCEMENT:
-        context.update(_announcement_context(mailing, request))
-        mailing.calendar = _calendar_file(mailing, request)
+        context.update(_announcement_context(mailing, site_url))
+        mailing.calendar = _calendar_file(mailing, site_url)
     else:
         mailing.calendar = ""
     mailing.body_text = render_to_string(f"members/email/{mailing.kind}.txt", context)

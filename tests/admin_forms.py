@@ -182,7 +182,8 @@ def edition_form_data(edition):
         "venue": edition.venue_id or "",
         "published": "on" if edition.published else "",
     }
-    for prefix in ["agenda_items", "talks", "sponsorships", "raffles", "announcements", "deck_settings", "deck_slides"]:
+    inlines = ["agenda_items", "talks", "sponsorships", "raffles", "rsvp_settings", "announcements"]
+    for prefix in [*inlines, "deck_settings", "deck_slides"]:
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"
     return data

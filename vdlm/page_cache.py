@@ -97,14 +97,17 @@ PUBLIC_VIEWS = frozenset(
 
 # The apps whose rows the public pages show. Proposals (contributions) are private;
 # a proposal accepted into an edition becomes a Talk, which is watched here.
-WATCHED_APPS = frozenset({"meetups", "talks", "sponsors", "raffles", "decks"})
+WATCHED_APPS = frozenset({"meetups", "talks", "sponsors", "raffles", "decks", "rsvps"})
 # ...except raffle entries. No cached page shows them: entry counts appear only on a
 # raffle's own page once it has closed, and that page is never cached (never_cache).
 # On raffle night entries arrive several a second while a thousand people load the
 # pages; if each entry made every page stale, the cache would be empty just then.
 # A draw still shows at once: it saves the raffle. Should a cached page ever show
 # entries, remove the entry from here (tests/test_page_cache.py checks both ways).
-UNWATCHED_MODELS = frozenset({"raffles.raffleentry"})
+# RSVPs likewise: the edition page shows the seats left from /meetups/<code>/seats.json, not
+# from the cached HTML, so the rush of RSVPs after an invitation leaves the pages cached. The
+# RSVP settings (on or off, capacity) are watched: they decide what the edition page offers.
+UNWATCHED_MODELS = frozenset({"raffles.raffleentry", "rsvps.rsvp", "rsvps.rsvpchange"})
 
 # A view's own directives that keep a response out of any shared cache.
 _PRIVATE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "outbox",
     "members",
+    "rsvps",
 ]
 # Django 6 has the Tasks framework built in; on 5.2 the django-tasks backport is its app.
 if importlib.util.find_spec("django.tasks") is None:
@@ -377,6 +378,16 @@ SUBSCRIBE_IP_RATE = env.str("SUBSCRIBE_IP_RATE", default="100/10m")
 # limit), in batches of this many members: each batch is one task of the worker.
 MAILING_RATE = env.float("MAILING_RATE", default=10.0)
 MAILING_BATCH_SIZE = env.int("MAILING_BATCH_SIZE", default=100)
+
+# --- RSVPs (rsvps/) ---------------------------------------------------------------
+# Waiting longer than this (ms) for an edition's seats ends as "try again" (PostgreSQL's lock_timeout).
+RSVP_LOCK_TIMEOUT_MS = env.int("RSVP_LOCK_TIMEOUT_MS", default=3000)
+# An offered seat is held at least this long, even on the evening itself (never beyond the event's end).
+RSVP_OFFER_MIN_HOURS = env.float("RSVP_OFFER_MIN_HOURS", default=2.0)
+# Attendees' names, addresses and answers are deleted this many days after the edition.
+RSVP_KEEP_DAYS = env.int("RSVP_KEEP_DAYS", default=30)
+RSVP_EMAIL_RATE = env.str("RSVP_EMAIL_RATE", default="5/10m")
+RSVP_IP_RATE = env.str("RSVP_IP_RATE", default="300/10m")
 
 # --- Raffles ---------------------------------------------------------------
 # How long an emailed confirmation link works (seconds).

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("raffles.urls")),
     path("", include("contributions.urls")),
     path("", include("members.urls")),
+    path("", include("rsvps.urls")),
     path("", include("api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -7,7 +7,6 @@ import django_rq
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import RequestFactory
 from django.urls import reverse
 
 from members import mailings
@@ -63,7 +62,7 @@ def test_a_mailing_goes_out_in_batches_through_redis(rq_queue, settings):
             email=address, status="subscribed", consent_text="Yes.", consented_at="2026-01-01T00Z"
         )
     mailing = Mailing(kind="announcement", edition=EditionFactory(), subject="Thursday")
-    mailings.compose(mailing, RequestFactory().get("/"))
+    mailings.compose(mailing, "http://testserver/")
     mailing.save()
     mailings.start_sending(mailing, SuperUserFactory())
 

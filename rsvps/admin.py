@@ -1,0 +1,174 @@
+"""RSVPs in the admin: an edition's settings on its page, the people per edition, changes that keep the seats' count."""
+
+from django import forms
+from django.contrib import admin, messages
+
+from . import services
+from .models import Rsvp, RsvpChange, RsvpSettings
+
+
+class RsvpSettingsFormSet(forms.BaseInlineFormSet):
+    """Checks a new capacity under the seats' lock (the admin's save is one transaction), then offers new seats."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.instance.pk or not form.has_changed() or "capacity" in form.errors:
+                continue
+            try:
+                locked = services.lock_seats_for_admin(form.instance.edition_id)
+            except services.RsvpBusy as busy:
+                form.add_error(None, str(busy))
+                continue
+            taken = services.taken_seats(locked)
+            capacity = form.cleaned_data.get("capacity")
+            if capacity is not None and capacity < taken:
+                form.add_error("capacity", f"{taken} seats are taken: cancel RSVPs first, or keep at least {taken}.")
+
+    def save(self, commit=True):
+        saved = super().save(commit)
+        if commit:
+            for rsvp_settings in saved:
+                services.capacity_changed(rsvp_settings.edition_id, by=self.user)
+        return saved
+
+
+class RsvpSettingsInline(admin.StackedInline):
+    """On the edition's page: RSVPs on or off, seats, guests, questions, the waiting list."""
+
+    model = RsvpSettings
+    formset = RsvpSettingsFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user  # the log says who changed the seats
+        return formset
+
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fieldsets = [
+        (None, {"fields": [("enabled", "capacity"), ("opens_at", "closes_at")]}),
+        (
+            "What is asked",
+            {"fields": [("guests_allowed", "id_name_required"), "question_1", "question_2", "question_3"]},
+        ),
+        ("Waiting list", {"fields": [("waiting_list", "offer_hold_hours")]}),
+    ]
+
+
+class AddPersonForm(forms.ModelForm):
+    """An organizer adds a speaker or the host's staff; they get the same mail and link as everyone."""
+
+    class Meta:
+        model = Rsvp
+        fields = ["edition", "name", "email", "id_name", "guest", "guest_name", "outside_capacity"]
+
+    def clean(self):
+        cleaned = super().clean()
+        edition = cleaned.get("edition")
+        if edition is not None and not RsvpSettings.objects.filter(edition=edition).exists():
+            self.add_error("edition", "This edition takes no RSVPs: switch them on on the edition's page first.")
+        if cleaned.get("guest") and not cleaned.get("guest_name", "").strip():
+            self.add_error("guest_name", "The guest's name goes on the front desk's list.")
+        return cleaned
+
+
+@admin.register(Rsvp)
+class RsvpAdmin(admin.ModelAdmin):
+    list_display = ["name", "edition", "status", "guest", "outside_capacity", "priority", "created_at"]
+    list_filter = ["status", "edition"]
+    search_fields = ["name", "email", "id_name", "guest_name"]
+    # Who holds a seat changes only through the services, under the seats' lock: not by editing a row.
+    readonly_fields = [
+        "edition",
+        "status",
+        "guest",
+        "outside_capacity",
+        "offer_expires_at",
+        "consent_text",
+        "created_at",
+        "updated_at",
+        "cancelled_at",
+    ]
+    fields = [
+        ("edition", "status"),
+        ("name", "email"),
+        ("id_name", "guest", "guest_name"),
+        "answers",
+        ("outside_capacity", "priority"),
+        "offer_expires_at",
+        "consent_text",
+        ("created_at", "updated_at", "cancelled_at"),
+    ]
+    actions = ["cancel_selected", "move_to_going"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AddPersonForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return AddPersonForm.Meta.fields if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("rsvps.manage_rsvps")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        obj.site_url = request.build_absolute_uri("/").rstrip("/")
+        services.add_person(obj, by=request.user)
+        if obj.status == Rsvp.Status.WAITING:
+            self.message_user(request, f"No seat was free: {obj.name} is on the waiting list.", messages.WARNING)
+
+    def has_manage_rsvps_permission(self, request):
+        return request.user.has_perm("rsvps.manage_rsvps")
+
+    @admin.action(
+        description="Cancel the selected RSVPs (their seats go to the waiting list)", permissions=["manage_rsvps"]
+    )
+    def cancel_selected(self, request, queryset):
+        done = 0
+        for entry in queryset.exclude(status=Rsvp.Status.CANCELLED):
+            try:
+                services.cancel(entry, by=request.user)
+            except services.RsvpRefused as refusal:
+                self.message_user(request, f"{entry.name}: {refusal}", messages.ERROR)
+                continue
+            done += 1
+        self.message_user(request, f"{done} RSVP(s) cancelled.", messages.SUCCESS if done else messages.WARNING)
+
+    @admin.action(
+        description="Move the selected from the waiting list to going (if seats allow)", permissions=["manage_rsvps"]
+    )
+    def move_to_going(self, request, queryset):
+        for entry in queryset.filter(status__in=[Rsvp.Status.WAITING, Rsvp.Status.OFFERED]):
+            try:
+                services.move_to_going(entry, by=request.user)
+            except services.RsvpRefused as refusal:
+                self.message_user(request, f"{entry.name}: {refusal}", messages.ERROR)
+            else:
+                self.message_user(request, f"{entry.name} is going.", messages.SUCCESS)
+
+
+@admin.register(RsvpChange)
+class RsvpChangeAdmin(admin.ModelAdmin):
+    """The log of seats: a record, never edited."""
+
+    list_display = ["at", "edition", "what", "by"]
+    list_filter = ["edition"]
+    search_fields = ["what"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

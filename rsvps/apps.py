@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RsvpsConfig(AppConfig):
+    name = "rsvps"
+    verbose_name = "RSVPs (who's coming)"

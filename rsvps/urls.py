@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rsvps"
+
+urlpatterns = [
+    path("meetups/<edition_code:code>/rsvp/", views.rsvp_form, name="form"),
+    path("meetups/<edition_code:code>/seats.json", views.seats, name="seats"),
+    path("rsvp/<str:token>/", views.personal, name="rsvp"),
+]
