@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint venv dev-venv migrate demo clean serve worker backup restore bench profile
+.PHONY: run test lint venv dev-venv migrate demo clean serve worker backup restore bench profile vendor-js
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,3 +89,10 @@ test: lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Front-end packages from the npm registry, copied into static/vendor/ (committed: `make run`
+# needs no Node.js). Run after changing a version in package.json.
+vendor-js:
+	npm install --no-save --no-audit --no-fund
+	cp node_modules/jsqr/dist/jsQR.js static/vendor/jsqr/jsQR.js
+	cp node_modules/jsqr/LICENSE static/vendor/jsqr/LICENSE

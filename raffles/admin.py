@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from vdlm.admin_utils import CheckedAutocompleteMixin
+from vdlm.spreadsheets import safe_cell
 
 from . import services
 from .models import Raffle, RaffleDraw, RaffleEntry
@@ -190,9 +191,9 @@ def entries_csv(entries):
             [
                 entry.raffle.title,
                 entry.public_id,
-                _csv_safe(entry.email),
-                _csv_safe(entry.name),
-                _csv_safe(entry.answer),
+                safe_cell(entry.email),
+                safe_cell(entry.name),
+                safe_cell(entry.answer),
                 "yes" if entry.is_correct else "no",
                 entry.get_source_display(),
                 timezone.localtime(entry.submitted_at).isoformat(),
@@ -200,11 +201,6 @@ def entries_csv(entries):
             ]
         )
     return response
-
-
-def _csv_safe(value):
-    """Entrants type these fields: stop a spreadsheet from running '=cmd()' as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 class CorrectListFilter(admin.SimpleListFilter):

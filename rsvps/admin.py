@@ -2,9 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from . import services
-from .models import Rsvp, RsvpChange, RsvpSettings
+from . import door, services
+from .models import CheckIn, Rsvp, RsvpChange, RsvpSettings
 
 
 class RsvpSettingsFormSet(forms.BaseInlineFormSet):
@@ -103,6 +108,37 @@ class RsvpAdmin(admin.ModelAdmin):
     ]
     actions = ["cancel_selected", "move_to_going"]
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.guest_list_link_view)
+        return [path("guest-list/<int:edition_id>/", view, name="rsvps_guest_list_link"), *super().get_urls()]
+
+    def guest_list_link_view(self, request, edition_id):
+        """The host's guest list link of an edition: see it, make a new one (the old stops working), revoke it."""
+        if not request.user.has_perm("rsvps.share_guest_list"):
+            raise PermissionDenied
+        rsvp_settings = get_object_or_404(RsvpSettings.objects.select_related("edition"), edition_id=edition_id)
+        if request.method == "POST":
+            if request.POST.get("action") == "revoke":
+                door.revoke_guest_list_link(rsvp_settings)
+                services.log(rsvp_settings, "Guest list link revoked", by=request.user)
+                self.message_user(request, "The guest list link no longer works.", messages.SUCCESS)
+            else:
+                door.new_guest_list_link(rsvp_settings)
+                services.log(rsvp_settings, "New guest list link", by=request.user)
+                self.message_user(request, "A new guest list link: any earlier one no longer works.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        token = door.guest_list_token(rsvp_settings)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Guest list link: {rsvp_settings.edition}",
+            "opts": self.model._meta,
+            "rsvp_settings": rsvp_settings,
+            "link": request.build_absolute_uri(reverse("rsvps:guest_list", args=[token])) if token else "",
+            "expires": door.guest_list_expires(rsvp_settings),
+            "figures": door.door_figures(edition_id),
+        }
+        return TemplateResponse(request, "admin/rsvps/guest_list_link.html", context)
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = AddPersonForm
@@ -163,6 +199,23 @@ class RsvpChangeAdmin(admin.ModelAdmin):
     list_display = ["at", "edition", "what", "by"]
     list_filter = ["edition"]
     search_fields = ["what"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """Every scan and tap at the door, with its result: a record, never edited."""
+
+    list_display = ["at", "edition", "rsvp", "guest", "method", "result", "by"]
+    list_filter = ["edition", "result", "method"]
 
     def has_add_permission(self, request):
         return False

@@ -37,6 +37,8 @@ class RsvpSettings(models.Model):
         help_text="How long a freed seat is held for the next person on the waiting list; shorter as the "
         "evening approaches, so that an offer never outlives the event.",
     )
+    # The host's guest list link carries this key: a new key (or none) makes every earlier link stop working.
+    guest_list_key = models.CharField(max_length=32, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     # What is left once the people's data is deleted (services.purge_past): the numbers only.
     final_counts = models.JSONField(default=dict, blank=True, editable=False)
@@ -104,13 +106,19 @@ class Rsvp(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    guest_checked_in_at = models.DateTimeField(null=True, blank=True)
 
     objects = RsvpQuerySet.as_manager()
 
     class Meta:
         verbose_name = "RSVP"
         ordering = ["edition", "created_at", "pk"]
-        permissions = [("manage_rsvps", "Can add, move and remove people of an edition's RSVPs")]
+        permissions = [
+            ("manage_rsvps", "Can add, move and remove people of an edition's RSVPs"),
+            ("check_in", "Can check people in at the door"),
+            ("share_guest_list", "Can create and revoke the host's guest list link"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "edition",
@@ -156,3 +164,34 @@ class RsvpChange(models.Model):
 
     def __str__(self):
         return self.what
+
+
+class CheckIn(models.Model):
+    """One scan or tap at the door, whatever came of it: the door's record (never edited)."""
+
+    class Method(models.TextChoices):
+        DESK = "desk", "By name at the door"
+        CODE = "code", "QR code scanned at the door"
+
+    class Result(models.TextChoices):
+        CHECKED_IN = "checked_in", "Checked in"
+        ALREADY = "already", "Already checked in"
+        UNDONE = "undone", "Check-in undone"
+        NOT_ON_LIST = "not_on_list", "Not on the list"
+        CANCELLED = "cancelled", "Cancelled"
+        WAITING = "waiting", "On the waiting list"
+
+    edition = models.ForeignKey("meetups.Edition", on_delete=models.CASCADE, related_name="check_ins")
+    rsvp = models.ForeignKey(Rsvp, on_delete=models.SET_NULL, null=True, blank=True, related_name="check_ins")
+    guest = models.BooleanField(default=False, help_text="The person's guest, not the person.")
+    method = models.CharField(max_length=8, choices=Method.choices)
+    result = models.CharField(max_length=12, choices=Result.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "check-in"
+
+    def __str__(self):
+        return f"{self.get_result_display()} ({self.get_method_display().lower()})"

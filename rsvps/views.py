@@ -1,19 +1,29 @@
 """RSVP to an edition, see and change your RSVP from your personal link, and the seats left."""
 
+import csv
+
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Lower
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from decks.qr import qr_svg
 from meetups.models import Edition
+from vdlm.spreadsheets import safe_cell
 
-from . import services
+from . import door, services
 from .forms import AnswersForm, RsvpForm, consent_text
-from .models import Rsvp, RsvpSettings
+from .models import CheckIn, Rsvp, RsvpSettings
 from .tokens import rsvp_of_token
+
+# One printed page of the guest list (the print stylesheet breaks the page after each).
+GUESTS_PER_PAGE = 40
 
 
 def _settings_of(code):
@@ -134,6 +144,7 @@ def personal(request, token):
         "notice": notice,
         "now": timezone.now(),
         "position": services.waiting_position(entry),
+        "door_qr": qr_svg(door.door_code(entry), "Your code for the door") if entry.status == Rsvp.Status.GOING else "",
     }
     return render(request, "rsvps/personal.html", context)
 
@@ -146,3 +157,90 @@ def seats(request, code):
     """/meetups/<code>/seats.json: the seats left and the waiting list, for the (cached) edition page."""
     _edition, rsvp_settings = _settings_of(code)
     return JsonResponse({**services.seat_summary(rsvp_settings), "open": services.is_open(rsvp_settings)})
+
+
+# --- The host's guest list and the door --------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+def guest_list(request, token):
+    """/guests/<token>/: the host's front desk list, names only, printable; ?format=csv for a spreadsheet."""
+    rsvp_settings = door.settings_of_guest_list(token)
+    if rsvp_settings is None:
+        message = "This guest list link has expired or was replaced: ask the organizers for the current one."
+        return render(request, "rsvps/link_error.html", {"message": message}, status=404)
+    guests = door.guest_list(rsvp_settings)
+    edition = rsvp_settings.edition
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="guests-{edition.code.lower()}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["Name", "Name as on ID", "Guest (+1)"])
+        for row in guests:
+            writer.writerow([safe_cell(cell) for cell in row])
+        return response
+    context = {
+        "edition": edition,
+        "rsvp_settings": rsvp_settings,
+        "guests": guests,
+        "seats": sum(2 if guest_name else 1 for _name, _id_name, guest_name in guests),
+        "last_change": door.last_change(rsvp_settings),
+        "expires": door.guest_list_expires(rsvp_settings),
+        "per_page": GUESTS_PER_PAGE,
+    }
+    return render(request, "rsvps/guest_list.html", context)
+
+
+def _door_edition(request, code):
+    if not request.user.has_perm("rsvps.check_in"):
+        raise PermissionDenied
+    edition = get_object_or_404(Edition, code__iexact=code)
+    get_object_or_404(RsvpSettings, edition=edition)
+    return edition
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in_page(request, code):
+    """/meetups/<code>/door/: check people in by name (search as you type) or by their QR code; undo."""
+    edition = _door_edition(request, code)
+    result = None
+    if request.method == "POST":
+        result = _tap(request, edition)
+        if request.headers.get("Accept") == "application/json":
+            return JsonResponse(result, status=200 if result["ok"] else 400)
+    people = (
+        Rsvp.objects.filter(edition=edition)
+        .exclude(status=Rsvp.Status.CANCELLED)
+        .order_by(Lower("name"), "pk")
+        .only("name", "id_name", "guest", "guest_name", "status", "checked_in_at", "guest_checked_in_at")
+    )
+    context = {"edition": edition, "people": people, "result": result, "figures": door.door_figures(edition.pk)}
+    return render(request, "rsvps/door.html", context)
+
+
+def _tap(request, edition):
+    action = request.POST.get("action", "check_in")
+    guest = request.POST.get("guest") == "1"
+    code = request.POST.get("code", "")
+    if code:
+        entry, method = door.rsvp_of_door_code(code, edition.pk), CheckIn.Method.CODE
+    else:
+        pk = request.POST.get("rsvp", "")
+        entry = Rsvp.objects.filter(pk=int(pk), edition=edition).first() if pk.isdigit() else None
+        method = CheckIn.Method.DESK
+    if action == "undo" and entry is not None:
+        record = door.undo_check_in(edition.pk, entry, by=request.user, guest=guest)
+    else:
+        record = door.check_in(edition.pk, entry, method=method, by=request.user, guest=guest)
+    who = (entry.guest_name if guest else entry.name) if entry else "This code"
+    return {
+        "ok": record.result in (CheckIn.Result.CHECKED_IN, CheckIn.Result.ALREADY, CheckIn.Result.UNDONE),
+        "result": record.result,
+        "message": f"{who}: {record.get_result_display().lower()}.",
+        "rsvp": entry.pk if entry else None,
+        "guest": guest,
+        "figures": door.door_figures(edition.pk),
+    }
