@@ -16,7 +16,8 @@
 
   function send(form) {
     var data = new FormData(form);
-    return fetch(form.action || window.location.href, {
+    // form.getAttribute: the form has an input named "action", which form.action would return.
+    return fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       headers: { "Accept": "application/json", "X-CSRFToken": data.get("csrfmiddlewaretoken") },

@@ -16,11 +16,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contributions.services import proposal_token
-from meetups.demo import load_demo
+from meetups.demo import DEMO_EDITION_CODE, load_demo
 from members import mailings
 from members.models import Mailing
 from raffles.models import Raffle
 from raffles.services import confirmation_token, draw
+from rsvps import door
+from rsvps.models import Rsvp, RsvpSettings
 from sponsors.models import Organisation
 from talks.models import Person, Talk
 from tests.decks.helpers import png_upload
@@ -149,6 +151,10 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, site, 
         site["proposal_path"],
         "/privacy/",
         "/no-such-page/",
+        f"/meetups/{DEMO_EDITION_CODE}/",
+        f"/meetups/{DEMO_EDITION_CODE}/rsvp/",
+        Rsvp.objects.filter(edition__code=DEMO_EDITION_CODE).first().get_absolute_url(),
+        f"/guests/{door.new_guest_list_link(RsvpSettings.objects.get(edition__code=DEMO_EDITION_CODE))}/",
         f"/meetups/{edition.code}/deck/",
         "/meetups/32/deck/",
     ]
@@ -194,6 +200,8 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, site, 
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))).to_be_visible()
     watch.check("/admin/login/", seen)
+    watch.visit(base + f"/meetups/{DEMO_EDITION_CODE}/door/")
+    watch.check("door", seen)
     admin_pages = 0
     for model in admin.site._registry:
         opts = model._meta
