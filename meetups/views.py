@@ -244,5 +244,6 @@ def privacy(request):
         "retention_days": settings.RAFFLE_RETENTION_DAYS,
         "outbox_days": settings.OUTBOX_KEEP_SENT_DAYS,
         "rsvp_days": settings.RSVP_KEEP_DAYS,
+        "rsvp_no_show_editions": settings.RSVP_NO_SHOW_EDITIONS,
     }
     return render(request, "meetups/privacy.html", context)

@@ -5,7 +5,9 @@ from django import forms
 from vdlm.spam import SpamGuardMixin
 
 CONSENT_TEXT = (
-    "The organizers keep my name, address and answers to run this meetup, and delete them {days} days after it."
+    "The organizers keep my name, address and answers to run this meetup, and delete them {days} days after it. "
+    "Whether I came, cancelled in time or did not show up is kept for a year as a scrambled (hashed) form of my "
+    "address: it orders future waiting lists."
 )
 
 

@@ -195,3 +195,28 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.get_result_display()} ({self.get_method_display().lower()})"
+
+
+class AttendanceRecord(models.Model):
+    """Whether someone came to an edition, kept as a keyed hash of their address: what decides waiting-list priority.
+
+    Kept RSVP_HISTORY_DAYS (a year); nothing else of the person is kept after the RSVPs are deleted.
+    """
+
+    class Outcome(models.TextChoices):
+        CAME = "came", "Came"
+        CANCELLED = "cancelled", "Cancelled before the start"
+        NO_SHOW = "no_show", "Was going, neither came nor cancelled"
+
+    edition = models.ForeignKey("meetups.Edition", on_delete=models.CASCADE, related_name="attendance_records")
+    email_hash = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [models.UniqueConstraint("edition", "email_hash", name="attendance_once_per_edition")]
+        indexes = [models.Index(fields=["email_hash", "outcome"], name="attendance_by_person")]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.email_hash[:12]}…)"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from meetups.schedule import edition_end, edition_start, local_datetime
 
 from . import mails
-from .models import Rsvp, RsvpChange, RsvpSettings
+from .models import AttendanceRecord, Rsvp, RsvpChange, RsvpSettings
 
 
 class RsvpRefused(Exception):
@@ -172,6 +172,7 @@ def rsvp(edition, *, name, email, base_url, guest=False, guest_name="", id_name=
             "consent_text": consent_text,
             "cancelled_at": None,
             "offer_expires_at": None,
+            "priority": priority_for(email, edition),
             # The worker mails this person later (an offer) without a request: their links use this address.
             "site_url": base_url.rstrip("/"),
         }
@@ -343,6 +344,7 @@ def purge_past(today=None):
     past = RsvpSettings.objects.filter(ended | models.Q(edition__end_date__lt=cutoff))
     for rsvp_settings in past.filter(edition__rsvps__isnull=False).distinct():
         with transaction.atomic():
+            record_attendance(rsvp_settings.edition_id)
             rsvps = Rsvp.objects.filter(edition_id=rsvp_settings.edition_id)
             rsvp_settings.final_counts = {
                 **counts(rsvp_settings.edition_id),
@@ -352,3 +354,62 @@ def purge_past(today=None):
             RsvpChange.objects.filter(edition_id=rsvp_settings.edition_id).delete()
             deleted += rsvps.delete()[0]
     return deleted
+
+
+# --- Waiting-list priority after a no-show ---------------------------------------------------------
+
+
+def record_attendance(edition_id):
+    """Keep, per address as a keyed hash, whether each person came, cancelled in time, or did not show up.
+
+    Run once the edition is over (purge_rsvps does, every day); running it again changes nothing.
+    """
+    from members.models import address_hash
+
+    rsvp_settings = RsvpSettings.objects.select_related("edition").get(edition_id=edition_id)
+    start = edition_start(rsvp_settings.edition)
+    if not isinstance(start, datetime.datetime):
+        start = local_datetime(start, datetime.time(0, 0))
+    rows = []
+    for entry in Rsvp.objects.filter(edition_id=edition_id).exclude(status=Rsvp.Status.WAITING):
+        if entry.checked_in_at:
+            outcome = AttendanceRecord.Outcome.CAME
+        elif entry.status == Rsvp.Status.CANCELLED:
+            if entry.cancelled_at is None or entry.cancelled_at >= start:
+                continue  # a lapsed offer or a cancellation at the door: neither a merit nor a no-show
+            outcome = AttendanceRecord.Outcome.CANCELLED
+        elif entry.status == Rsvp.Status.GOING and not entry.outside_capacity:
+            outcome = AttendanceRecord.Outcome.NO_SHOW
+        else:
+            continue
+        rows.append(AttendanceRecord(edition_id=edition_id, email_hash=address_hash(entry.email), outcome=outcome))
+    AttendanceRecord.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def priority_for(email, edition):
+    """NO_SHOW when the address was going to one of the last RSVP_NO_SHOW_EDITIONS editions and did not come."""
+    from members.models import address_hash
+
+    recent = (
+        AttendanceRecord.objects.filter(edition__start_date__lt=edition.start_date)
+        .values_list("edition_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    last = list(
+        RsvpSettings.objects.filter(edition_id__in=recent)
+        .order_by("-edition__start_date")
+        .values_list("edition_id", flat=True)[: settings.RSVP_NO_SHOW_EDITIONS]
+    )
+    missed = AttendanceRecord.objects.filter(
+        edition_id__in=last, email_hash=address_hash(email), outcome=AttendanceRecord.Outcome.NO_SHOW
+    ).exists()
+    return Rsvp.Priority.NO_SHOW if missed else Rsvp.Priority.NORMAL
+
+
+def purge_history(today=None):
+    """Delete attendance records older than RSVP_HISTORY_DAYS; returns how many went."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=settings.RSVP_HISTORY_DAYS)
+    return AttendanceRecord.objects.filter(edition__start_date__lt=cutoff).delete()[0]

@@ -58,6 +58,7 @@ def _form_page(request, edition, rsvp_settings, form, status=200, notice=""):
         "notice": notice,
         "seats": services.seat_summary(rsvp_settings),
         "is_open": services.is_open(rsvp_settings),
+        "no_show_editions": settings.RSVP_NO_SHOW_EDITIONS,
     }
     return render(request, "rsvps/form.html", context, status=status)
 

@@ -386,6 +386,10 @@ RSVP_LOCK_TIMEOUT_MS = env.int("RSVP_LOCK_TIMEOUT_MS", default=3000)
 RSVP_OFFER_MIN_HOURS = env.float("RSVP_OFFER_MIN_HOURS", default=2.0)
 # Attendees' names, addresses and answers are deleted this many days after the edition.
 RSVP_KEEP_DAYS = env.int("RSVP_KEEP_DAYS", default=30)
+# Someone who was going to one of the last N editions and neither came nor cancelled before the
+# start waits behind the others; who came or not is kept (as a keyed hash) this many days.
+RSVP_NO_SHOW_EDITIONS = env.int("RSVP_NO_SHOW_EDITIONS", default=3)
+RSVP_HISTORY_DAYS = env.int("RSVP_HISTORY_DAYS", default=365)
 RSVP_EMAIL_RATE = env.str("RSVP_EMAIL_RATE", default="5/10m")
 RSVP_IP_RATE = env.str("RSVP_IP_RATE", default="300/10m")
 
