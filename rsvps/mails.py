@@ -21,7 +21,7 @@ def _context(rsvp):
     }
 
 
-def _send(rsvp, kind, subject, template, attachments=()):
+def _send(rsvp, kind, subject, template, attachments=(), once_key=None):
     context = _context(rsvp)
     queue_mail(
         f"rsvp: {kind}",
@@ -29,6 +29,7 @@ def _send(rsvp, kind, subject, template, attachments=()):
         subject.format(edition=rsvp.edition.display_title),
         render_to_string(f"rsvps/email/{template}.txt", context),
         attachments=attachments,
+        once_key=once_key,
     )
 
 
@@ -57,3 +58,9 @@ def lapsed(rsvp):
 
 def cancelled(rsvp):
     _send(rsvp, "cancelled", "Cancelled: {edition}", "cancelled")
+
+
+def reminder(rsvp):
+    """The day before: the cancel link first. Once per person and edition, however often it is asked for."""
+    _send(rsvp, "reminder", "Tomorrow: {edition} (can't come? give your seat away)", "reminder",
+          once_key=f"rsvp-reminder-{rsvp.edition_id}")  # fmt: skip

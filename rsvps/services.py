@@ -329,6 +329,7 @@ def capacity_changed(edition_id, by=None):
         if free_seats(rsvp_settings) < 0:  # the admin checks under the same lock: never the case from there
             raise RsvpRefused("More seats are taken than this capacity: cancel RSVPs first, or keep the capacity.")
         log(rsvp_settings, f"Settings saved: capacity {rsvp_settings.capacity}", by=by)
+        transaction.on_commit(lambda: schedule_reminders(rsvp_settings), robust=True)
         return fill_seats(rsvp_settings)
 
 
@@ -413,3 +414,37 @@ def purge_history(today=None):
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=settings.RSVP_HISTORY_DAYS)
     return AttendanceRecord.objects.filter(edition__start_date__lt=cutoff).delete()[0]
+
+
+# --- The reminder the day before --------------------------------------------------------------------
+
+
+def reminder_due_at(rsvp_settings):
+    start = edition_start(rsvp_settings.edition)
+    if not isinstance(start, datetime.datetime):
+        start = local_datetime(start, datetime.time(9, 0))
+    return start - datetime.timedelta(hours=settings.RSVP_REMINDER_HOURS)
+
+
+def send_reminders(edition_id, now=None):
+    """Remind everyone going, once, when the edition is RSVP_REMINDER_HOURS away (not before); returns how many."""
+    now = now or timezone.now()
+    rsvp_settings = RsvpSettings.objects.select_related("edition").get(edition_id=edition_id)
+    if not rsvp_settings.enabled or now < reminder_due_at(rsvp_settings) or now > event_end(rsvp_settings.edition):
+        return 0
+    going = list(Rsvp.objects.filter(edition_id=edition_id, status=Rsvp.Status.GOING).select_related("edition"))
+    with transaction.atomic():
+        for entry in going:
+            mails.reminder(entry)  # once_key: a second run queues nothing
+    return len(going)
+
+
+def schedule_reminders(rsvp_settings):
+    """Ask the worker to send the reminders at their time (a deferred task); the hourly command is the safety net."""
+    from .tasks import send_reminders_task
+
+    if not rsvp_settings.enabled or not send_reminders_task.get_backend().supports_defer:
+        return
+    due = reminder_due_at(rsvp_settings)
+    if due > timezone.now():
+        send_reminders_task.using(run_after=due).enqueue(rsvp_settings.edition_id)

@@ -11,3 +11,10 @@ def lapse_offers_task(edition_id):
     from . import services
 
     services.lapse_offers(edition_id)
+
+
+@task()
+def send_reminders_task(edition_id):
+    from . import services
+
+    services.send_reminders(edition_id)

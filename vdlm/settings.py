@@ -390,6 +390,8 @@ RSVP_KEEP_DAYS = env.int("RSVP_KEEP_DAYS", default=30)
 # start waits behind the others; who came or not is kept (as a keyed hash) this many days.
 RSVP_NO_SHOW_EDITIONS = env.int("RSVP_NO_SHOW_EDITIONS", default=3)
 RSVP_HISTORY_DAYS = env.int("RSVP_HISTORY_DAYS", default=365)
+# Everyone going gets a reminder (with the cancel link first) this many hours before the start.
+RSVP_REMINDER_HOURS = env.int("RSVP_REMINDER_HOURS", default=24)
 RSVP_EMAIL_RATE = env.str("RSVP_EMAIL_RATE", default="5/10m")
 RSVP_IP_RATE = env.str("RSVP_IP_RATE", default="300/10m")
 

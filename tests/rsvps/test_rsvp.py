@@ -174,3 +174,24 @@ def test_past_rsvps_are_deleted_and_the_counts_kept(edition, settings):
     deleted = services.purge_past(today=edition.start_date + datetime.timedelta(days=31))
     assert deleted == 4 and not Rsvp.objects.exists() and not RsvpChange.objects.exists()
     assert RsvpSettings.objects.get().final_counts == {"going": 2, "offered": 1, "waiting": 0, "cancelled": 1}
+
+
+def test_the_reminder_goes_once_the_day_before_with_the_cancel_link(edition, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    entry = join(edition, "a@example.org")
+    join(edition, "b@example.org")
+    services.cancel(Rsvp.objects.get(email="b@example.org"))
+    start = datetime.datetime.combine(edition.start_date, edition.start_time, tzinfo=timezone.get_default_timezone())
+    mail.outbox.clear()
+    with time_machine.travel(start - datetime.timedelta(hours=30)):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_rsvp_reminders", verbosity=0)
+        assert mail.outbox == []
+    with time_machine.travel(start - datetime.timedelta(hours=20)):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_rsvp_reminders", verbosity=0)
+            call_command("send_rsvp_reminders", verbosity=0)
+    [message] = mail.outbox
+    assert message.to == ["a@example.org"] and message.subject.startswith("Tomorrow: ")
+    assert message.body.index(f"http://testserver/rsvp/{rsvp_token(entry)}/") < message.body.index("See you")
