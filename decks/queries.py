@@ -75,7 +75,7 @@ def deck_edition(code):
     editions = (
         Edition.objects.alias(code_lower=Lower("code"))
         .filter(code_lower=code.lower())
-        .select_related("deck_settings")
+        .select_related("deck_settings", "rsvp_settings")
         .annotate(
             meetups_held=_held_by_then(Edition.Kind.MEETUP),
             workshops_held=_held_by_then(Edition.Kind.WORKSHOP),

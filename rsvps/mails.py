@@ -64,3 +64,13 @@ def reminder(rsvp):
     """The day before: the cancel link first. Once per person and edition, however often it is asked for."""
     _send(rsvp, "reminder", "Tomorrow: {edition} (can't come? give your seat away)", "reminder",
           once_key=f"rsvp-reminder-{rsvp.edition_id}")  # fmt: skip
+
+
+def self_check_in(rsvp, link):
+    context = {**_context(rsvp), "link": link}
+    queue_mail(
+        "rsvp: self check-in",
+        [rsvp.email],
+        f"Check in: {rsvp.edition.display_title}",
+        render_to_string("rsvps/email/self_check_in.txt", context),
+    )

@@ -172,6 +172,7 @@ class CheckIn(models.Model):
     class Method(models.TextChoices):
         DESK = "desk", "By name at the door"
         CODE = "code", "QR code scanned at the door"
+        SELF = "self", "Self check-in from the slide"
 
     class Result(models.TextChoices):
         CHECKED_IN = "checked_in", "Checked in"

@@ -1,6 +1,7 @@
 """RSVP to an edition, see and change your RSVP from your personal link, and the seats left."""
 
 import csv
+import io
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -8,16 +9,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from decks.qr import qr_svg
+from decks.qr import qr_code, qr_svg
 from meetups.models import Edition
 from vdlm.spreadsheets import safe_cell
 
-from . import door, services
+from . import door, mails, self_check_in, services
 from .forms import AnswersForm, RsvpForm, consent_text
 from .models import CheckIn, Rsvp, RsvpSettings
 from .tokens import rsvp_of_token
@@ -147,7 +149,18 @@ def personal(request, token):
         "position": services.waiting_position(entry),
         "door_qr": qr_svg(door.door_code(entry), "Your code for the door") if entry.status == Rsvp.Status.GOING else "",
     }
-    return render(request, "rsvps/personal.html", context)
+    response = render(request, "rsvps/personal.html", context)
+    # This phone holds the RSVP: the self check-in from the projected slide recognises it.
+    response.set_signed_cookie(
+        self_check_in.cookie_name(entry.edition_id),
+        token,
+        salt=self_check_in.COOKIE_SALT,
+        max_age=60 * 60 * 24 * 60,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 # A few seconds of caching: on the evening the invitation goes out, hundreds of edition
@@ -245,3 +258,79 @@ def _tap(request, edition):
         "guest": guest,
         "figures": door.door_figures(edition.pk),
     }
+
+
+# --- Self check-in from the projected slide -------------------------------------------------------
+
+
+def _enabled_edition(code):
+    edition = get_object_or_404(Edition.objects.published(), code__iexact=code)
+    get_object_or_404(RsvpSettings, edition=edition, enabled=True)
+    return edition
+
+
+@never_cache
+@require_safe
+def here_qr(request, code):
+    """/meetups/<code>/here.svg: the QR code of this minute's self check-in link, for the deck's title slide."""
+    edition = _enabled_edition(code)
+    url = request.build_absolute_uri(
+        reverse("rsvps:here", args=[edition.code.lower(), self_check_in.minute_code(edition.pk)])
+    )
+    buffer = io.BytesIO()
+    qr_code(url).save(buffer, kind="svg", scale=10, border=4, dark="#000", light="#fff")
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+def _remembered_rsvp(request, edition):
+    """The RSVP whose link this phone opened (a signed cookie set by the RSVP page), or None."""
+    token = request.get_signed_cookie(
+        self_check_in.cookie_name(edition.pk), default=None, salt=self_check_in.COOKIE_SALT
+    )
+    entry = rsvp_of_token(token) if token else None
+    return entry if entry is not None and entry.edition_id == edition.pk else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def here(request, code, minute_code):
+    """/meetups/<code>/here/<minute code>/: check yourself in, from the code on the screen."""
+    edition = _enabled_edition(code)
+    if not self_check_in.code_is_current(edition.pk, minute_code):
+        message = "This code has changed since: scan the one on the screen again."
+        return render(request, "rsvps/link_error.html", {"message": message}, status=400)
+    entry = _remembered_rsvp(request, edition)
+    context = {"edition": edition, "rsvp": entry}
+    if request.method == "POST" and entry is not None and request.POST.get("action") == "this":
+        context["record"] = door.check_in(edition.pk, entry, method=CheckIn.Method.SELF)
+    elif request.method == "POST":
+        email = request.POST.get("email", "").strip()
+        context["email"] = email
+        if "@" not in email:
+            context["error"] = "Please give the address you RSVPed with."
+        elif not _limited(request, email):
+            found = Rsvp.objects.filter(edition=edition, email__iexact=email, status=Rsvp.Status.GOING).first()
+            if found is not None:
+                link = request.build_absolute_uri(
+                    reverse("rsvps:here_confirm", args=[self_check_in.mail_link_token(found)])
+                )
+                mails.self_check_in(found, link)
+            context["sent"] = True  # the same answer with or without an RSVP: nobody learns who is coming
+        else:
+            context["error"] = "Too many tries from here: please check in at the door."
+    return render(request, "rsvps/here.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def here_confirm(request, token):
+    """The self check-in link from the mail: a GET shows the button (mail scanners open links), a POST checks in."""
+    rsvp_id = self_check_in.rsvp_id_of_mail_link(token)
+    entry = Rsvp.objects.select_related("edition").filter(pk=rsvp_id).first() if rsvp_id else None
+    if entry is None:
+        message = "This check-in link has expired: scan the code on the screen again, or check in at the door."
+        return render(request, "rsvps/link_error.html", {"message": message}, status=400)
+    context = {"edition": entry.edition, "rsvp": entry, "confirming": True}
+    if request.method == "POST":
+        context["record"] = door.check_in(entry.edition_id, entry, method=CheckIn.Method.SELF)
+    return render(request, "rsvps/here.html", context)

@@ -223,3 +223,13 @@
     start();
   }
 })();
+// The title slide's self check-in code changes every minute: load it afresh every 20 seconds.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-self-check-in] img").forEach(function (image) {
+      var source = image.getAttribute("src");
+      window.setInterval(function () { image.src = source + "?at=" + Date.now(); }, 20000);
+    });
+  });
+})();

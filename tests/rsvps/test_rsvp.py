@@ -188,10 +188,9 @@ def test_the_reminder_goes_once_the_day_before_with_the_cancel_link(edition, dja
         with django_capture_on_commit_callbacks(execute=True):
             call_command("send_rsvp_reminders", verbosity=0)
         assert mail.outbox == []
-    with time_machine.travel(start - datetime.timedelta(hours=20)):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_rsvp_reminders", verbosity=0)
-            call_command("send_rsvp_reminders", verbosity=0)
+    with time_machine.travel(start - datetime.timedelta(hours=20)), django_capture_on_commit_callbacks(execute=True):
+        call_command("send_rsvp_reminders", verbosity=0)
+        call_command("send_rsvp_reminders", verbosity=0)
     [message] = mail.outbox
     assert message.to == ["a@example.org"] and message.subject.startswith("Tomorrow: ")
     assert message.body.index(f"http://testserver/rsvp/{rsvp_token(entry)}/") < message.body.index("See you")
