@@ -188,3 +188,9 @@ def purge_unconfirmed(now=None):
     cutoff = now - datetime.timedelta(seconds=settings.SUBSCRIBE_CONFIRMATION_MAX_AGE, days=1)
     deleted, _ = Subscriber.objects.filter(status=Subscriber.Status.PENDING, consented_at__lt=cutoff).delete()
     return deleted
+
+
+def erase_person(email):
+    """Erase an address from the list (a data-subject request): no row, and no suppression hash either."""
+    Suppression.objects.filter(email_hash=address_hash(email)).delete()
+    return Subscriber.objects.filter(email__iexact=email.strip()).delete()[0]

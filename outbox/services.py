@@ -191,3 +191,9 @@ def requeue_lost(now=None):
 def stuck_count():
     """Mails a worker claimed but never finished: they may or may not have reached their recipient."""
     return OutgoingMail.objects.filter(status=OutgoingMail.Status.SENDING).count()
+
+
+def erase_recipient(email):
+    """Delete every mail to this address that is not waiting to be sent (sent or failed); returns how many went."""
+    mails = OutgoingMail.objects.filter(recipient__iexact=email.strip()).exclude(status=OutgoingMail.Status.QUEUED)
+    return mails.delete()[0]

@@ -278,17 +278,20 @@ class RaffleEntryAdmin(admin.ModelAdmin):
         return entries_csv(queryset)
 
     @admin.action(
-        description="Erase these people's entries in ALL raffles (data-subject request)", permissions=["erase"]
+        description="Erase these people everywhere: all raffles, RSVPs, the list, mail (data-subject request)",
+        permissions=["erase"],
     )
     def erase_people(self, request, queryset):
+        from vdlm.erasure import erase_everywhere
+
         emails = {entry.email.lower() for entry in queryset if not entry.anonymised_at}
-        erased = sum(services.erase_person(email) for email in emails)
-        audit.info(
-            "raffle entrants erased by %s: %s entries of %s people", request.user.get_username(), erased, len(emails)
-        )
+        results = [erase_everywhere(email, by=request.user.get_username()) for email in emails]
+        erased = sum(result["raffle entries"] for result in results)
+        elsewhere = sum(result["RSVPs"] + result["list addresses"] for result in results)
         self.message_user(
             request,
-            f"Erased {erased} entr{'y' if erased == 1 else 'ies'} of {len(emails)} person(s).",
+            f"Erased {erased} entr{'y' if erased == 1 else 'ies'} of {len(emails)} person(s), "
+            f"and {elsewhere} RSVP(s) and list address(es).",
             messages.SUCCESS,
         )
 

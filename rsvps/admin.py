@@ -1,15 +1,22 @@
 """RSVPs in the admin: an edition's settings on its page, the people per edition, changes that keep the seats' count."""
 
+import csv
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from vdlm.spreadsheets import safe_cell
+
 from . import door, services
 from .models import CheckIn, Rsvp, RsvpChange, RsvpSettings
+
+audit = logging.getLogger("vdlm.audit")
 
 
 class RsvpSettingsFormSet(forms.BaseInlineFormSet):
@@ -106,7 +113,7 @@ class RsvpAdmin(admin.ModelAdmin):
         "consent_text",
         ("created_at", "updated_at", "cancelled_at"),
     ]
-    actions = ["cancel_selected", "move_to_going"]
+    actions = ["cancel_selected", "move_to_going", "export_csv"]
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.guest_list_link_view)
@@ -161,6 +168,31 @@ class RsvpAdmin(admin.ModelAdmin):
         services.add_person(obj, by=request.user)
         if obj.status == Rsvp.Status.WAITING:
             self.message_user(request, f"No seat was free: {obj.name} is on the waiting list.", messages.WARNING)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("rsvps.export_rsvps")
+
+    @admin.action(description="Export the selected RSVPs as CSV (addresses and answers)", permissions=["export"])
+    def export_csv(self, request, queryset):
+        audit.info("RSVPs exported by %s: %s rows", request.user.get_username(), queryset.count())
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="rsvps.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["Edition", "Name", "Email", "Name as on ID", "Guest", "Status", "Checked in", "Answers"])
+        for entry in queryset.select_related("edition").order_by("edition__start_date", "created_at"):
+            writer.writerow(
+                [
+                    entry.edition.code,
+                    safe_cell(entry.name),
+                    safe_cell(entry.email),
+                    safe_cell(entry.id_name),
+                    safe_cell(entry.guest_name),
+                    entry.get_status_display(),
+                    "yes" if entry.checked_in_at else "",
+                    safe_cell(" | ".join(str(answer) for answer in entry.answers)),
+                ]
+            )
+        return response
 
     def has_manage_rsvps_permission(self, request):
         return request.user.has_perm("rsvps.manage_rsvps")

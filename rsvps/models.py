@@ -118,6 +118,7 @@ class Rsvp(models.Model):
             ("manage_rsvps", "Can add, move and remove people of an edition's RSVPs"),
             ("check_in", "Can check people in at the door"),
             ("share_guest_list", "Can create and revoke the host's guest list link"),
+            ("export_rsvps", "Can export attendees (with addresses and answers) as CSV"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -448,3 +448,16 @@ def schedule_reminders(rsvp_settings):
     due = reminder_due_at(rsvp_settings)
     if due > timezone.now():
         send_reminders_task.using(run_after=due).enqueue(rsvp_settings.edition_id)
+
+
+def erase_person(email):
+    """Erase someone's RSVPs everywhere (a data-subject request): the rows, their log lines, their came-or-not records.
+
+    The check-ins stay as anonymous rows (they count the room). Returns how many RSVPs went.
+    """
+    from members.models import address_hash
+
+    rsvps = Rsvp.objects.filter(email__iexact=email.strip())
+    RsvpChange.objects.filter(rsvp__in=rsvps).delete()
+    AttendanceRecord.objects.filter(email_hash=address_hash(email)).delete()
+    return rsvps.delete()[1].get("rsvps.Rsvp", 0)

@@ -107,3 +107,10 @@ def test_the_actions_need_their_permission(client, edition):
     entry.refresh_from_db()
     assert entry.status == "going"
     assert client.get("/admin/rsvps/rsvp/add/").status_code == 403
+
+
+def test_organizers_export_attendees_as_csv(organizer_client, edition):
+    entry = join(edition, "a@example.org")
+    response = organizer_client.post("/admin/rsvps/rsvp/", {"action": "export_csv", "_selected_action": [entry.pk]})
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("Edition,Name,Email") and lines[1].startswith("41,a,a@example.org")
