@@ -71,10 +71,12 @@ restore: venv
 # without the page cache, and raffle entries; writes bench/results.md. Needs wrk (apt-get
 # install wrk). BENCH_ARGS="--postgres" uses PostgreSQL, "--proxy" adds nginx's micro-cache.
 # Then bench/mailing.py: an announcement to 5,000 members through a local SMTP server, and the
-# pages meanwhile (MAILING_BENCH_ARGS="--postgres", "--members 5000", "--rate 10").
+# pages meanwhile (MAILING_BENCH_ARGS="--postgres", "--members 5000", "--rate 10"). Then
+# bench/rsvps.py: 500 RSVPs at once for 100 seats, 50 cancellations (RSVP_BENCH_ARGS="--postgres").
 bench: dev-venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/mailing.py $(MAILING_BENCH_ARGS)
+	$(BIN)/python bench/rsvps.py $(RSVP_BENCH_ARGS)
 
 # Where each page's time goes, rendered in this process (bench/profile.py). PROFILE_ARGS:
 # page names, --templates N, --postgres, --seed.
