@@ -66,7 +66,22 @@ class RsvpSettingsInline(admin.StackedInline):
             {"fields": [("guests_allowed", "id_name_required"), "question_1", "question_2", "question_3"]},
         ),
         ("Waiting list", {"fields": [("waiting_list", "offer_hold_hours")]}),
+        ("Figures", {"fields": ["figures"]}),
     ]
+    readonly_fields = ["figures"]
+
+    @admin.display(description="So far")
+    def figures(self, rsvp_settings):
+        if not rsvp_settings.pk:
+            return "–"
+        if rsvp_settings.final_counts:
+            kept = rsvp_settings.final_counts
+            return f"{kept['going']} going, {kept['cancelled']} cancelled (the people's data is deleted)"
+        numbers = door.door_figures(rsvp_settings.edition_id)
+        return (
+            f"{numbers['rsvps']} RSVPs: {numbers['going']} going (guests included), {numbers['waiting']} waiting; "
+            f"{numbers['checked_in']} checked in, {numbers['no_shows']} not (yet)"
+        )
 
 
 class AddPersonForm(forms.ModelForm):

@@ -114,3 +114,9 @@ def test_organizers_export_attendees_as_csv(organizer_client, edition):
     response = organizer_client.post("/admin/rsvps/rsvp/", {"action": "export_csv", "_selected_action": [entry.pk]})
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("Edition,Name,Email") and lines[1].startswith("41,a,a@example.org")
+
+
+def test_the_edition_page_shows_the_figures(organizer_client, edition):
+    join(edition, "a@example.org")
+    page = organizer_client.get(f"/admin/meetups/edition/{edition.pk}/change/").content.decode()
+    assert "1 RSVPs: 1 going (guests included), 0 waiting; 0 checked in, 1 not (yet)" in page
