@@ -5,26 +5,21 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
+
+from vdlm.ratelimits import form_limited
 
 from . import services
 from .forms import SubscribeForm, consent_text
 
 
 def _limited(request, email):
-    by_network = is_ratelimited(
-        request, group="members.subscribe", key="ip", rate=settings.SUBSCRIBE_IP_RATE, method="POST", increment=True
-    )
-    # Everyone in the meetup room shares one address: the per-address limit is the tight one.
-    by_address = is_ratelimited(
+    return form_limited(
         request,
-        group="members.subscribe-address",
-        key=lambda group, request: email.strip().lower(),
-        rate=settings.SUBSCRIBE_EMAIL_RATE,
-        method="POST",
-        increment=True,
+        "members.subscribe",
+        email,
+        address_rate=settings.SUBSCRIBE_EMAIL_RATE,
+        network_rate=settings.SUBSCRIBE_IP_RATE,
     )
-    return by_network or by_address
 
 
 @never_cache  # carries a CSRF token and what the visitor typed

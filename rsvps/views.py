@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from decks.qr import qr_code, qr_svg
 from meetups.models import Edition
+from vdlm.ratelimits import form_limited
 from vdlm.spreadsheets import safe_cell
 
 from . import door, mails, self_check_in, services
@@ -37,19 +37,9 @@ def _settings_of(code):
 
 
 def _limited(request, email):
-    by_network = is_ratelimited(
-        request, group="rsvps.rsvp", key="ip", rate=settings.RSVP_IP_RATE, method="POST", increment=True
+    return form_limited(
+        request, "rsvps.rsvp", email, address_rate=settings.RSVP_EMAIL_RATE, network_rate=settings.RSVP_IP_RATE
     )
-    # The whole room shares one address: the limit per email address is the tight one.
-    by_address = is_ratelimited(
-        request,
-        group="rsvps.rsvp-address",
-        key=lambda group, request: email.strip().lower(),
-        rate=settings.RSVP_EMAIL_RATE,
-        method="POST",
-        increment=True,
-    )
-    return by_network or by_address
 
 
 def _form_page(request, edition, rsvp_settings, form, status=200, notice=""):
