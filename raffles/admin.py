@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from vdlm.admin_utils import CheckedAutocompleteMixin
+from vdlm.admin_utils import CheckedAutocompleteMixin, RecordAdmin
 from vdlm.spreadsheets import safe_cell
 
 from . import services
@@ -297,17 +297,8 @@ class RaffleEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RaffleDraw)
-class RaffleDrawAdmin(admin.ModelAdmin):
+class RaffleDrawAdmin(RecordAdmin):
     """Draws are permanent records: visible, never changed or deleted."""
 
     list_display = ["raffle", "sequence", "drawn_at", "drawn_by", "eligible_count"]
     list_select_related = ["raffle"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from vdlm.admin_utils import RecordAdmin
 from vdlm.spreadsheets import safe_cell
 
 from . import door, services
@@ -240,35 +241,21 @@ class RsvpAdmin(admin.ModelAdmin):
 
 
 @admin.register(RsvpChange)
-class RsvpChangeAdmin(admin.ModelAdmin):
+class RsvpChangeAdmin(RecordAdmin):
     """The log of seats: a record, never edited."""
 
     list_display = ["at", "edition", "what", "by"]
     list_filter = ["edition"]
     search_fields = ["what"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
 
 
+
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(RecordAdmin):
     """Every scan and tap at the door, with its result: a record, never edited."""
 
     list_display = ["at", "edition", "rsvp", "guest", "method", "result", "by"]
     list_filter = ["edition", "result", "method"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -115,10 +115,10 @@ class Rsvp(models.Model):
         verbose_name = "RSVP"
         ordering = ["edition", "created_at", "pk"]
         permissions = [
-            ("manage_rsvps", "Can add, move and remove people of an edition's RSVPs"),
+            ("manage_rsvps", "Can add, move and cancel people's RSVPs"),
             ("check_in", "Can check people in at the door"),
             ("share_guest_list", "Can create and revoke the host's guest list link"),
-            ("export_rsvps", "Can export attendees (with addresses and answers) as CSV"),
+            ("export_rsvps", "Can export attendees (addresses, answers) as CSV"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -11,6 +11,7 @@ offers it to the next person (priority, then time of RSVP), who has until the of
 to accept; a declined or lapsed offer goes to the next one.
 """
 
+import contextlib
 import datetime
 
 from django.conf import settings
@@ -42,29 +43,18 @@ def _locked_settings(edition_id):
     return RsvpSettings.objects.select_for_update().select_related("edition").get(edition_id=edition_id)
 
 
-class seats_lock:  # noqa: N801 - used as a context manager, like transaction.atomic
-    """`with seats_lock(edition_id) as rsvp_settings:` a transaction holding the edition's seats."""
-
-    def __init__(self, edition_id):
-        self.edition_id = edition_id
-        self.atomic = transaction.atomic()
-
-    def __enter__(self):
-        self.atomic.__enter__()
-        try:
-            return _locked_settings(self.edition_id)
-        except OperationalError as error:
-            self.atomic.__exit__(type(error), error, error.__traceback__)
-            raise RsvpBusy(BUSY_MESSAGE) from error
-        except BaseException as error:
-            self.atomic.__exit__(type(error), error, error.__traceback__)
-            raise
-
-    def __exit__(self, exc_type, exc, tb):
-        try:
-            return self.atomic.__exit__(exc_type, exc, tb)
-        except OperationalError as error:  # SQLite: the commit itself could not get the database
-            raise RsvpBusy(BUSY_MESSAGE) from error
+@contextlib.contextmanager
+def seats_lock(edition_id):
+    """`with seats_lock(edition_id) as rsvp_settings:` a transaction holding the edition's seats; RsvpBusy if busy."""
+    try:
+        with transaction.atomic():
+            try:
+                rsvp_settings = _locked_settings(edition_id)
+            except OperationalError as error:
+                raise RsvpBusy(BUSY_MESSAGE) from error
+            yield rsvp_settings
+    except OperationalError as error:  # SQLite: the database stayed busy, until the commit itself
+        raise RsvpBusy(BUSY_MESSAGE) from error
 
 
 def taken_seats(rsvp_settings):

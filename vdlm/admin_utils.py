@@ -1,6 +1,7 @@
 """Small helpers shared by the apps' admin modules."""
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
@@ -90,3 +91,16 @@ class CheckedAutocompleteMixin:
             kwargs["widget"] = CheckedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
         kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record the site writes (a draw, a log line, a check-in): shown, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

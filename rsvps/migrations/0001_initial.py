@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'RSVP',
                 'ordering': ['edition', 'created_at', 'pk'],
-                'permissions': [('manage_rsvps', "Can add, move and remove people of an edition's RSVPs")],
+                'permissions': [('manage_rsvps', "Can add, move and cancel people's RSVPs")],
             },
         ),
         migrations.CreateModel(

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='rsvp',
-            options={'ordering': ['edition', 'created_at', 'pk'], 'permissions': [('manage_rsvps', "Can add, move and remove people of an edition's RSVPs"), ('check_in', 'Can check people in at the door'), ('share_guest_list', "Can create and revoke the host's guest list link"), ('export_rsvps', 'Can export attendees (with addresses and answers) as CSV')], 'verbose_name': 'RSVP'},
+            options={'ordering': ['edition', 'created_at', 'pk'], 'permissions': [('manage_rsvps', "Can add, move and cancel people's RSVPs"), ('check_in', 'Can check people in at the door'), ('share_guest_list', "Can create and revoke the host's guest list link"), ('export_rsvps', 'Can export attendees (addresses, answers) as CSV')], 'verbose_name': 'RSVP'},
         ),
     ]

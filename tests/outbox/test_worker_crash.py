@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -47,10 +48,22 @@ def test_killing_the_worker_mid_mailing_then_restarting_delivers_to_everyone_onc
     worker = None
     killed = threading.Event()
 
+    def kill_between_two_sends():
+        # Once the 30th mail is marked sent, the worker waits ~50 ms for its next send slot: kill it then.
+        # (Killed in the middle of an SMTP exchange, a mail stays "sending" for an organizer to decide.)
+        try:
+            for _ in range(2000):
+                if OutgoingMail.objects.filter(status="sent").count() >= KILL_AFTER:
+                    break
+                time.sleep(0.002)
+            worker.send_signal(signal.SIGKILL)
+            killed.set()
+        finally:
+            connection.close()
+
     def kill_mid_mailing(count):
-        # 20 ms after the 30th mail was accepted: the worker is waiting for its next send slot.
         if count == KILL_AFTER:
-            threading.Timer(0.02, lambda: (worker.send_signal(signal.SIGKILL), killed.set())).start()
+            threading.Thread(target=kill_between_two_sends).start()
 
     sink, controller = start_sink(kill_mid_mailing)
     try:

@@ -68,3 +68,11 @@ def test_all_migrations_go_back_to_zero_and_forward_again_with_data(tmp_path):
 def test_the_models_and_the_migrations_agree():
     result = manage("makemigrations", "--check", "--dry-run", database="sqlite:///:memory:")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_every_permission_name_fits_the_first_auth_schema():
+    """Going back to zero passes auth's migration that makes names 50 characters long again: ours must fit."""
+    from django.contrib.auth.models import Permission
+
+    assert [name for name in Permission.objects.values_list("name", flat=True) if len(name) > 50] == []
