@@ -235,4 +235,10 @@ def test_an_organizer_plans_the_next_meetup_in_one_sitting(browser, live_server,
     page.goto(live_server.url + ana.get_absolute_url())
     photo = page.get_by_role("img", name="Photo of Ana Neuer")
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Visible is not loaded yet: wait for the image itself (its load or error event), then look at it.
+    loaded = photo.evaluate(
+        """img => img.complete ? img.naturalWidth > 0 : new Promise(resolve => {
+             img.addEventListener("load", () => resolve(img.naturalWidth > 0));
+             img.addEventListener("error", () => resolve(false)); })"""
+    )
+    assert loaded
