@@ -92,9 +92,11 @@ test: lint
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Front-end packages from the npm registry, copied into static/vendor/ (committed: `make run`
+# Front-end packages from the npm registry, copied into static/vendor/ and tests/browser/vendor/ (committed: `make run`
 # needs no Node.js). Run after changing a version in package.json.
 vendor-js:
 	npm install --no-save --no-audit --no-fund
 	cp node_modules/jsqr/dist/jsQR.js static/vendor/jsqr/jsQR.js
 	cp node_modules/jsqr/LICENSE static/vendor/jsqr/LICENSE
+	mkdir -p tests/browser/vendor/axe-core
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/browser/vendor/axe-core/
