@@ -23,13 +23,15 @@ class DeckSettingsInline(admin.StackedInline):
             None,
             {
                 "description": (
-                    "The meetup-night deck shows every section unless you untick it here. "
+                    "The meetup-night deck shows every section unless you untick it here, except "
+                    "“tonight in numbers”, which it shows only when you tick it. "
                     "Reorder announcements by their position above."
                 ),
                 "fields": [
                     ("show_title", "show_organizers", "show_agenda", "show_host"),
                     ("show_announcements", "show_archive", "archive_rows", "show_stats"),
-                    ("show_raffles", "show_jobs", "show_hot_topics", "show_sources", "show_next_meetup"),
+                    ("show_raffles", "show_jobs", "show_hot_topics", "show_sources"),
+                    ("show_attendance", "show_next_meetup"),
                 ],
             },
         ),

@@ -22,6 +22,7 @@ class Section(models.TextChoices):
     JOBS = "jobs", "Job ads"
     HOT_TOPICS = "hot_topics", "Hot topics & latest news"
     SOURCES = "sources", "Hot topics sources"
+    ATTENDANCE = "attendance", "Tonight in numbers (RSVPs, check-ins)"
     NEXT_MEETUP = "next_meetup", "Next meetup"
 
 
@@ -29,7 +30,7 @@ MAX_ARCHIVE_ROWS = 12
 
 
 class DeckSettings(models.Model):
-    """Which sections an edition's deck includes. Without a row, it includes all of them."""
+    """Which sections an edition's deck includes. Without a row, all of them but "tonight in numbers"."""
 
     edition = models.OneToOneField("meetups.Edition", on_delete=models.CASCADE, related_name="deck_settings")
     show_title = models.BooleanField("title", default=True)
@@ -43,6 +44,12 @@ class DeckSettings(models.Model):
     show_jobs = models.BooleanField("job ads", default=True)
     show_hot_topics = models.BooleanField("hot topics", default=True)
     show_sources = models.BooleanField("hot topics sources", default=True)
+    # Off unless wanted: not every host likes its room's no-shows on the screen.
+    show_attendance = models.BooleanField(
+        "tonight in numbers",
+        default=False,
+        help_text="RSVPs, going, waiting, checked in and no-shows, kept up to date while the deck is shown.",
+    )
     show_next_meetup = models.BooleanField("next meetup", default=True)
     archive_rows = models.PositiveSmallIntegerField(
         "past meetups in the table",
@@ -77,6 +84,7 @@ class DeckSlide(models.Model):
         AFTER_JOBS = Section.JOBS, "After the job ads"
         AFTER_HOT_TOPICS = Section.HOT_TOPICS, "After the hot topics"
         AFTER_SOURCES = Section.SOURCES, "After the hot topics sources"
+        AFTER_ATTENDANCE = Section.ATTENDANCE, "After tonight in numbers"
         END = Section.NEXT_MEETUP, "At the end, after the next meetup"
 
     edition = models.ForeignKey("meetups.Edition", on_delete=models.CASCADE, related_name="deck_slides")

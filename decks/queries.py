@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from meetups.models import AgendaItem, Announcement, Edition, SiteProfile
 from raffles.models import Raffle
+from rsvps.door import door_figures
 from sponsors.models import JobAd, Sponsorship
 from talks.models import Person, Talk
 
@@ -43,6 +44,7 @@ class DeckData:
     free_slides: list  # DeckSlide
     next_edition: Any  # the next published Edition, with its venue, or None
     next_host: Any  # the name of its host, or None
+    attendance: Any  # rsvps.door.door_figures() when the deck shows them and RSVPs are on, else None
     absolute_url: Any  # path -> absolute URL, for the QR codes
 
 
@@ -96,6 +98,11 @@ def _archive(day, rows):
     them: code, start_date, venue__name (None without a venue) and topic. One query."""
     editions = Edition.objects.published().filter(start_date__lt=day).order_by("-start_date", "-pk")
     return list(reversed(editions.values("code", "start_date", "venue__name", "topic")[:rows]))
+
+
+def _attendance(edition):
+    rsvp_settings = getattr(edition, "rsvp_settings", None)
+    return door_figures(edition.pk) if rsvp_settings is not None and rsvp_settings.enabled else None
 
 
 def _settings(edition):
@@ -188,7 +195,7 @@ def _raffles(edition):
 
 
 def load_deck(edition, *, absolute_url):
-    """The DeckData of an edition of deck_edition(): nine queries at most.
+    """The DeckData of an edition of deck_edition(): nine queries at most, ten with tonight in numbers.
 
     Sections the organizers skipped are not read at all.
     """
@@ -224,5 +231,6 @@ def load_deck(edition, *, absolute_url):
         free_slides=list(DeckSlide.objects.filter(edition=edition).order_by("position", "pk")),
         next_edition=next_edition,
         next_host=next_host.organisation.name if next_host is not None else None,
+        attendance=_attendance(edition) if shows(Section.ATTENDANCE) else None,
         absolute_url=absolute_url,
     )

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
 from meetups.models import AgendaItem
@@ -41,6 +42,13 @@ OPENS_A_BLOCK = {AgendaItem.Kind.ANNOUNCEMENTS, AgendaItem.Kind.HOT_TOPICS}
 # Set aside on the agenda slides: the room is not listening to anyone then.
 ASIDE_KINDS = {AgendaItem.Kind.BREAK, AgendaItem.Kind.NETWORKING}
 SOURCES_PER_SLIDE = 6
+ATTENDANCE_LABELS = [
+    ("rsvps", "RSVPs"),
+    ("going", "seats taken"),
+    ("waiting", "on the waiting list"),
+    ("checked_in", "checked in"),
+    ("no_shows", "no-shows"),
+]
 
 JOB_SECTION_PHRASES = {
     JobAdItem.Section.DO: "you will do",
@@ -351,6 +359,18 @@ class _DeckBuilder:
             for number, chunk in enumerate(chunks, start=1)
         ]
 
+    def attendance(self):
+        """Tonight in numbers, near the end: the figures as the deck is loaded; decks/deck.js keeps them current."""
+        figures = self.deck.attendance
+        if figures is None:
+            return []
+        edition = self.deck.edition
+        data = {
+            "figures": [(key, figures[key], label) for key, label in ATTENDANCE_LABELS],
+            "url": reverse("rsvps:attendance", args=[edition.code.lower()]),
+        }
+        return [Slide("attendance", "Tonight in numbers", Section.ATTENDANCE, data)]
+
     def next_meetup(self):
         following = self.deck.next_edition
         url = self.deck.site_profile.meetup_url
@@ -393,6 +413,7 @@ class _DeckBuilder:
             Section.JOBS: self.jobs,
             Section.HOT_TOPICS: lambda: self.hot_topics(hot_topics_item),
             Section.SOURCES: self.sources,
+            Section.ATTENDANCE: self.attendance,
             Section.NEXT_MEETUP: self.next_meetup,
         }
         # Only the shown sections are built: a skipped one costs no QR code.
@@ -422,6 +443,7 @@ class _DeckBuilder:
         for section in BLOCK_SECTIONS:
             if section not in placed:
                 place(section)
+        place(Section.ATTENDANCE)
         place(Section.NEXT_MEETUP)
         return slides
 
@@ -447,7 +469,8 @@ def build_slides(deck):
        plug, group stats, raffles, job ads) and the hot topics (intro, one slide
        per talk, sources);
     4. the sections whose agenda item is missing, in that same order;
-    5. the next meetup.
+    5. tonight in numbers (RSVPs, check-ins), when the organizers ask for it;
+    6. the next meetup.
     Skipped sections (DeckSettings) leave no slide; free slides follow the
     section they are placed after, whether or not it is shown.
     """

@@ -9,6 +9,7 @@ import secrets
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -135,17 +136,22 @@ def undo_check_in(edition_id, rsvp, *, by=None, guest=False):
 
 
 def door_figures(edition_id):
-    """RSVPs, going, waiting, checked in and no-shows (seats, guests included) of an edition."""
-    rsvps = Rsvp.objects.filter(edition_id=edition_id)
-    going = rsvps.filter(status=Rsvp.Status.GOING)
-    checked_in = (
-        going.filter(checked_in_at__isnull=False).count() + going.filter(guest_checked_in_at__isnull=False).count()
+    """RSVPs, going, waiting, checked in and no-shows (seats, guests included) of an edition: one query."""
+    going = Q(status=Rsvp.Status.GOING)
+    counts = Rsvp.objects.filter(edition_id=edition_id).aggregate(
+        rsvps=Count("pk"),
+        going=Count("pk", filter=going),
+        guests=Count("pk", filter=going & Q(guest=True)),
+        waiting=Count("pk", filter=Q(status=Rsvp.Status.WAITING)),
+        people_in=Count("pk", filter=going & Q(checked_in_at__isnull=False)),
+        guests_in=Count("pk", filter=going & Q(guest=True, guest_checked_in_at__isnull=False)),
     )
-    going_seats = going.seats()
+    going_seats = counts["going"] + counts["guests"]
+    checked_in = counts["people_in"] + counts["guests_in"]
     return {
-        "rsvps": rsvps.count(),
+        "rsvps": counts["rsvps"],
         "going": going_seats,
-        "waiting": rsvps.filter(status=Rsvp.Status.WAITING).count(),
+        "waiting": counts["waiting"],
         "checked_in": checked_in,
         "no_shows": going_seats - checked_in,
     }

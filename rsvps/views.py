@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from decks.models import DeckSettings
 from decks.qr import qr_code, qr_svg
 from meetups.models import Edition
 from vdlm.ratelimits import form_limited
@@ -161,6 +162,16 @@ def seats(request, code):
     """/meetups/<code>/seats.json: the seats left and the waiting list, for the (cached) edition page."""
     _edition, rsvp_settings = _settings_of(code)
     return JsonResponse({**services.seat_summary(rsvp_settings), "open": services.is_open(rsvp_settings)})
+
+
+@require_safe
+@cache_control(public=True, max_age=10)
+def attendance(request, code):
+    """/meetups/<code>/attendance.json: tonight in numbers, for the deck's slide; only when the deck shows them."""
+    edition = _enabled_edition(code)
+    if not DeckSettings.objects.filter(edition=edition, show_attendance=True).exists():
+        raise Http404("This edition's deck does not show its figures.")
+    return JsonResponse(door.door_figures(edition.pk))
 
 
 # --- The host's guest list and the door --------------------------------------------------------------

@@ -233,3 +233,27 @@
     });
   });
 })();
+// "Tonight in numbers" changes all evening (people check in) while the slides are kept rendered:
+// reload its figures at once (a kept page may be minutes old) and every 30 seconds; a failed request
+// leaves the last ones on the screen.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-attendance-url]").forEach(function (list) {
+      function refresh() {
+        fetch(list.getAttribute("data-attendance-url"), { cache: "no-cache", headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (figures) {
+            if (!figures) { return; }
+            list.querySelectorAll("[data-figure]").forEach(function (value) {
+              var figure = figures[value.getAttribute("data-figure")];
+              if (typeof figure === "number") { value.textContent = String(figure); }
+            });
+          })
+          .catch(function () {});
+      }
+      refresh();
+      window.setInterval(refresh, 30000);
+    });
+  });
+})();

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from decks.models import DeckSettings
 from rsvps import door, self_check_in, services
 from rsvps.models import CheckIn, Rsvp, RsvpSettings
 from tests.browser.accessibility import assert_no_axe_violations, axe_violations
@@ -174,3 +175,19 @@ def test_the_axe_check_itself_finds_faults(browser):
     page.set_content('<html lang="en"><title>t</title><main><input type="text"><img src="x.png"></main></html>')
     found = {violation["id"] for violation in axe_violations(page)}
     assert {"label", "image-alt"} <= found
+
+
+def test_tonight_in_numbers_on_the_deck_follows_the_check_ins(browser, live_server):
+    edition = EditionFactory(number=48, code="48", published=True)
+    RsvpSettings.objects.create(edition=edition, enabled=True, capacity=10)
+    DeckSettings.objects.create(edition=edition, show_attendance=True)
+    ada = services.rsvp(edition, name="Ada Lovelace", email="ada@example.org", base_url=live_server.url + "/")
+    page = browser.new_page()
+    page.clock.install()
+    page.goto(f"{live_server.url}/meetups/48/deck/")
+    checked_in = page.locator("[data-attendance-url] [data-figure=checked_in]")
+    expect(checked_in).to_have_text("0")
+    door.check_in(edition.pk, ada, method=CheckIn.Method.DESK)
+    page.clock.run_for(31_000)  # the deck reloads the figures every 30 seconds
+    expect(checked_in).to_have_text("1")
+    expect(page.locator("[data-attendance-url] [data-figure=no_shows]")).to_have_text("0")
