@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import CheckIn, Rsvp, RsvpSettings
-from .services import event_end
+from .times import event_end
 
 GUEST_LIST_SALT = "vdlm.rsvps.guest-list"
 DOOR_CODE_SALT = "vdlm.rsvps.door-code"

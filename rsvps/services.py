@@ -18,10 +18,11 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.utils import timezone
 
-from meetups.schedule import edition_end, edition_start, local_datetime
-
 from . import mails
+from .history import priority_for, record_attendance
 from .models import AttendanceRecord, Rsvp, RsvpChange, RsvpSettings
+from .reminders import schedule_reminders
+from .times import is_open, offer_expiry
 
 
 class RsvpRefused(Exception):
@@ -85,43 +86,6 @@ def counts(edition_id):
         "offered": rsvps.filter(status=Rsvp.Status.OFFERED).seats(),
         "waiting": rsvps.filter(status=Rsvp.Status.WAITING).count(),
     }
-
-
-def closes_at(rsvp_settings):
-    """When RSVPs close: the setting, or the edition's start."""
-    if rsvp_settings.closes_at:
-        return rsvp_settings.closes_at
-    start = edition_start(rsvp_settings.edition)
-    return start if isinstance(start, datetime.datetime) else local_datetime(start, datetime.time(0, 0))
-
-
-def is_open(rsvp_settings, now=None):
-    now = now or timezone.now()
-    edition = rsvp_settings.edition
-    if not (rsvp_settings.enabled and edition.published and not edition.cancelled):
-        return False
-    if rsvp_settings.opens_at and now < rsvp_settings.opens_at:
-        return False
-    return now < closes_at(rsvp_settings)
-
-
-def event_end(edition):
-    end = edition_end(edition)
-    return end if isinstance(end, datetime.datetime) else local_datetime(end, datetime.time(23, 59))
-
-
-def offer_expiry(rsvp_settings, now):
-    """Until when an offer made now holds the seat.
-
-    The hold time (offer_hold_hours), but no later than the edition's start; when the start is
-    nearer than RSVP_OFFER_MIN_HOURS, that minimum, yet never beyond the edition's end.
-    """
-    edition = rsvp_settings.edition
-    start = edition_start(edition)
-    start = start if isinstance(start, datetime.datetime) else local_datetime(start, datetime.time(0, 0))
-    hold = now + datetime.timedelta(hours=rsvp_settings.offer_hold_hours)
-    minimum = now + datetime.timedelta(hours=settings.RSVP_OFFER_MIN_HOURS)
-    return min(min(hold, max(start, minimum)), event_end(edition))
 
 
 def log(rsvp_settings, what, rsvp=None, by=None):
@@ -345,99 +309,6 @@ def purge_past(today=None):
             RsvpChange.objects.filter(edition_id=rsvp_settings.edition_id).delete()
             deleted += rsvps.delete()[0]
     return deleted
-
-
-# --- Waiting-list priority after a no-show ---------------------------------------------------------
-
-
-def record_attendance(edition_id):
-    """Keep, per address as a keyed hash, whether each person came, cancelled in time, or did not show up.
-
-    Run once the edition is over (purge_rsvps does, every day); running it again changes nothing.
-    """
-    from members.models import address_hash
-
-    rsvp_settings = RsvpSettings.objects.select_related("edition").get(edition_id=edition_id)
-    start = edition_start(rsvp_settings.edition)
-    if not isinstance(start, datetime.datetime):
-        start = local_datetime(start, datetime.time(0, 0))
-    rows = []
-    for entry in Rsvp.objects.filter(edition_id=edition_id).exclude(status=Rsvp.Status.WAITING):
-        if entry.checked_in_at:
-            outcome = AttendanceRecord.Outcome.CAME
-        elif entry.status == Rsvp.Status.CANCELLED:
-            if entry.cancelled_at is None or entry.cancelled_at >= start:
-                continue  # a lapsed offer or a cancellation at the door: neither a merit nor a no-show
-            outcome = AttendanceRecord.Outcome.CANCELLED
-        elif entry.status == Rsvp.Status.GOING and not entry.outside_capacity:
-            outcome = AttendanceRecord.Outcome.NO_SHOW
-        else:
-            continue
-        rows.append(AttendanceRecord(edition_id=edition_id, email_hash=address_hash(entry.email), outcome=outcome))
-    AttendanceRecord.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
-
-
-def priority_for(email, edition):
-    """NO_SHOW when the address was going to one of the last RSVP_NO_SHOW_EDITIONS editions and did not come."""
-    from members.models import address_hash
-
-    recent = (
-        AttendanceRecord.objects.filter(edition__start_date__lt=edition.start_date)
-        .values_list("edition_id", flat=True)
-        .distinct()
-        .order_by()
-    )
-    last = list(
-        RsvpSettings.objects.filter(edition_id__in=recent)
-        .order_by("-edition__start_date")
-        .values_list("edition_id", flat=True)[: settings.RSVP_NO_SHOW_EDITIONS]
-    )
-    missed = AttendanceRecord.objects.filter(
-        edition_id__in=last, email_hash=address_hash(email), outcome=AttendanceRecord.Outcome.NO_SHOW
-    ).exists()
-    return Rsvp.Priority.NO_SHOW if missed else Rsvp.Priority.NORMAL
-
-
-def purge_history(today=None):
-    """Delete attendance records older than RSVP_HISTORY_DAYS; returns how many went."""
-    today = today or timezone.localdate()
-    cutoff = today - datetime.timedelta(days=settings.RSVP_HISTORY_DAYS)
-    return AttendanceRecord.objects.filter(edition__start_date__lt=cutoff).delete()[0]
-
-
-# --- The reminder the day before --------------------------------------------------------------------
-
-
-def reminder_due_at(rsvp_settings):
-    start = edition_start(rsvp_settings.edition)
-    if not isinstance(start, datetime.datetime):
-        start = local_datetime(start, datetime.time(9, 0))
-    return start - datetime.timedelta(hours=settings.RSVP_REMINDER_HOURS)
-
-
-def send_reminders(edition_id, now=None):
-    """Remind everyone going, once, when the edition is RSVP_REMINDER_HOURS away (not before); returns how many."""
-    now = now or timezone.now()
-    rsvp_settings = RsvpSettings.objects.select_related("edition").get(edition_id=edition_id)
-    if not rsvp_settings.enabled or now < reminder_due_at(rsvp_settings) or now > event_end(rsvp_settings.edition):
-        return 0
-    going = list(Rsvp.objects.filter(edition_id=edition_id, status=Rsvp.Status.GOING).select_related("edition"))
-    with transaction.atomic():
-        for entry in going:
-            mails.reminder(entry)  # once_key: a second run queues nothing
-    return len(going)
-
-
-def schedule_reminders(rsvp_settings):
-    """Ask the worker to send the reminders at their time (a deferred task); the hourly command is the safety net."""
-    from .tasks import send_reminders_task
-
-    if not rsvp_settings.enabled or not send_reminders_task.get_backend().supports_defer:
-        return
-    due = reminder_due_at(rsvp_settings)
-    if due > timezone.now():
-        send_reminders_task.using(run_after=due).enqueue(rsvp_settings.edition_id)
 
 
 def erase_person(email):

@@ -15,6 +15,6 @@ def lapse_offers_task(edition_id):
 
 @task()
 def send_reminders_task(edition_id):
-    from . import services
+    from . import reminders
 
-    services.send_reminders(edition_id)
+    reminders.send_reminders(edition_id)

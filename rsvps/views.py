@@ -20,7 +20,7 @@ from meetups.models import Edition
 from vdlm.ratelimits import form_limited
 from vdlm.spreadsheets import safe_cell
 
-from . import door, mails, self_check_in, services
+from . import door, mails, self_check_in, services, times
 from .forms import AnswersForm, RsvpForm, consent_text
 from .models import CheckIn, Rsvp, RsvpSettings
 from .tokens import rsvp_of_token
@@ -50,7 +50,7 @@ def _form_page(request, edition, rsvp_settings, form, status=200, notice=""):
         "form": form,
         "notice": notice,
         "seats": services.seat_summary(rsvp_settings),
-        "is_open": services.is_open(rsvp_settings),
+        "is_open": times.is_open(rsvp_settings),
         "no_show_editions": settings.RSVP_NO_SHOW_EDITIONS,
     }
     return render(request, "rsvps/form.html", context, status=status)
@@ -161,7 +161,7 @@ def personal(request, token):
 def seats(request, code):
     """/meetups/<code>/seats.json: the seats left and the waiting list, for the (cached) edition page."""
     _edition, rsvp_settings = _settings_of(code)
-    return JsonResponse({**services.seat_summary(rsvp_settings), "open": services.is_open(rsvp_settings)})
+    return JsonResponse({**services.seat_summary(rsvp_settings), "open": times.is_open(rsvp_settings)})
 
 
 @require_safe

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from rsvps import door, services
+from rsvps import door, history, services
 from rsvps.models import AttendanceRecord, Rsvp, RsvpSettings
 from tests.factories import EditionFactory
 
@@ -56,14 +56,14 @@ def test_only_the_last_editions_count_and_history_is_forgotten(settings):
     settings.RSVP_NO_SHOW_EDITIONS = 1
     old = edition_on(-60)
     went(old, "absent@example.org")
-    services.record_attendance(old.pk)
+    history.record_attendance(old.pk)
     newer = edition_on(-30)
     went(newer, "someone@example.org")
-    services.record_attendance(newer.pk)
+    history.record_attendance(newer.pk)
     upcoming = edition_on(10)
-    assert services.priority_for("absent@example.org", upcoming) == Rsvp.Priority.NORMAL
+    assert history.priority_for("absent@example.org", upcoming) == Rsvp.Priority.NORMAL
     settings.RSVP_NO_SHOW_EDITIONS = 2
-    assert services.priority_for("absent@example.org", upcoming) == Rsvp.Priority.NO_SHOW
+    assert history.priority_for("absent@example.org", upcoming) == Rsvp.Priority.NO_SHOW
     settings.RSVP_HISTORY_DAYS = 45
-    assert services.purge_history() == 1
-    assert services.priority_for("absent@example.org", upcoming) == Rsvp.Priority.NORMAL
+    assert history.purge_history() == 1
+    assert history.priority_for("absent@example.org", upcoming) == Rsvp.Priority.NORMAL

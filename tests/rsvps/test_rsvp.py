@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from rsvps import services
+from rsvps import services, times
 from rsvps.models import Rsvp, RsvpChange, RsvpSettings
 from rsvps.tokens import rsvp_token
 from tests.factories import EditionFactory
@@ -119,11 +119,11 @@ def test_offers_never_outlive_the_event(edition):
     edition.save()
     rsvp_settings = RsvpSettings.objects.select_related("edition").get(edition=edition)
     start = datetime.datetime.combine(edition.start_date, edition.start_time, tzinfo=timezone.get_default_timezone())
-    assert services.offer_expiry(rsvp_settings, start - datetime.timedelta(hours=30)) == start - datetime.timedelta(
+    assert times.offer_expiry(rsvp_settings, start - datetime.timedelta(hours=30)) == start - datetime.timedelta(
         hours=6
     )
-    assert services.offer_expiry(rsvp_settings, start - datetime.timedelta(hours=10)) == start
-    assert services.offer_expiry(rsvp_settings, start - datetime.timedelta(hours=1)) == start + datetime.timedelta(
+    assert times.offer_expiry(rsvp_settings, start - datetime.timedelta(hours=10)) == start
+    assert times.offer_expiry(rsvp_settings, start - datetime.timedelta(hours=1)) == start + datetime.timedelta(
         hours=1
     )
 

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from rsvps.history import purge_history, record_attendance
 from rsvps.models import RsvpSettings
-from rsvps.services import purge_history, purge_past, record_attendance
+from rsvps.services import purge_past
 
 
 class Command(BaseCommand):

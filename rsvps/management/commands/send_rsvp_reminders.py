@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from rsvps.models import RsvpSettings
-from rsvps.services import send_reminders
+from rsvps.reminders import send_reminders
 
 
 class Command(BaseCommand):
