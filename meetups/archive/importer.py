@@ -21,8 +21,9 @@ from vdlm.page_cache import content_changed
 
 from ..models import AgendaItem, ArchiveImportRecord, Edition, Venue
 from . import text as t
+from .facts import Parsed
 from .merge import merge
-from .parse import Parsed, parse_document
+from .parse import parse_document
 from .report import ERROR, Report
 from .sources import ArchiveInputError, find_files, read_document
 

@@ -12,7 +12,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from . import text as t
-from .parse import code_values
+from .facts import code_values
 
 _LABELS = {
     "start_date": "date",
