@@ -26,6 +26,12 @@ from .facts import (
     infer_kind,
     split_paragraphs,
 )
+from .invitation import AGENDA_RE, programme_facts
+from .programme import is_prose, speaker_line
+
+PLAIN_TALK_RE = re.compile(
+    r"^(?:main |short |lightning |keynote )?talk\s*\d*\s*:\s*(?P<title>.+?)(?:\s+[-–—]\s+(?P<who>[^-–—]+))?$", re.I
+)
 
 
 class EditionReadme:
@@ -35,6 +41,7 @@ class EditionReadme:
         self.c = context
         self.lines = lines
         self.facts = None
+        self.slide_links = []  # [(label, target, where)] of a "Slides:" list under the bullets
 
     def parse(self):
         c = self.c
@@ -69,6 +76,13 @@ class EditionReadme:
             where = c.where(index)
             match = BULLET_RE.match(line)
             if not line.strip():
+                index += 1
+                continue
+            if not match and t.collapse(line).strip("*: ").lower() == "slides":
+                index += 1  # "Slides:", the list of the evening's PDFs follows
+                continue
+            if (not match or match["label"].startswith("[")) and t.links(line):
+                self.slide_links.extend((label, target, where) for label, target in t.links(line))
                 index += 1
                 continue
             if not match:
@@ -125,15 +139,47 @@ class EditionReadme:
         paragraphs = split_paragraphs(self.lines[index:], index)
         talks, invitation = self._talk_blocks(paragraphs)
         agenda_talks = self._agenda(paragraphs, talks)
-        if talks:
+        marker = next((i for i in range(index, len(self.lines)) if AGENDA_RE.match(self.lines[i].strip())), None)
+        if not talks and marker is not None:
+            # 2023–2024: the invitation, then a "Schedule" of time slots with the talks' abstracts indented.
+            lines = [(i, self.lines[i]) for i in range(marker + 1, len(self.lines))]
+            scheduled = programme_facts(c, self.facts, lines)
+            if scheduled:
+                before = [(i, lines) for i, lines in paragraphs if i < marker]
+                self.facts.values["description"] = "\n\n".join("\n".join(lines) for _, lines in before)
+                talks, agenda_talks = scheduled, []
+        if talks and "description" not in self.facts.values:
             self.facts.values["description"] = "\n\n".join("\n".join(lines) for _, lines in invitation)
         else:
             self.facts.values["description"] = "\n\n".join("\n".join(lines) for _, lines in paragraphs)
             self._prose_abstracts(paragraphs, agenda_talks)
+        self._assign_slides(talks + agenda_talks)
         for talk in talks + agenda_talks:
             if talk.values.get("kind") is None:
                 talk.values["kind"] = infer_kind(talk.title, talk.values.get("abstract", ""))
             c.parsed.talks.append(talk)
+
+    def _assign_slides(self, talks):
+        """Each PDF of the "Slides:" list to the talk its name shares the most words with; the organizers'
+        deck ("Intro / Events / Jobs") to the edition's intro slides."""
+        c, values = self.c, self.facts.values
+        for label, target, where in self.slide_links:
+            url = t.absolute_url(target, c.folder)
+            if url is None or t.is_placeholder_link(target):
+                c.report.warn(where, f"#{self.code}: slides link '{target}' is a placeholder or broken; not imported")
+                continue
+            name = set(t.words_of(f"{label} {target.rsplit('/', 1)[-1]}"))
+            scores = [(len(name & set(t.words_of(talk.title))), talk) for talk in talks]
+            best = max(scores, key=lambda pair: pair[0], default=(0, None))
+            if best[0] >= 2 and not best[1].values.get("slides_url"):
+                best[1].values["slides_url"] = url
+            elif re.search(r"intro|vdlm|agenda|announcement|jobs|events", f"{label} {target}", re.I) and not (
+                values.get("intro_slides_url")
+            ):
+                values["intro_slides_url"] = url
+            else:
+                c.report.warn(where, f"#{self.code}: slides '{label}' match no talk of the edition; not imported: "
+                                     f"{url}")  # fmt: skip
 
     def _talk_blocks(self, paragraphs):
         """Talks written as '**Talk 1: title**' / 'by Speaker, Affiliation' / slides / abstract / bio."""
@@ -146,6 +192,28 @@ class EditionReadme:
             talk_head = re.match(r"^Talk\b\s*\d*\s*[:.–-]?\s*(?P<title>.*)$", name, re.IGNORECASE)
             if talk_head:
                 current, after_bio = self._talk_head(index, talk_head["title"], head["rest"]), False
+                talks.append(current)
+                continue
+            plain_head = PLAIN_TALK_RE.match(lines[0].strip())
+            if plain_head:  # "Main talk: <title> - Michael Pieler, contextflow" (2021)
+                who = speaker_line(plain_head["who"]) if plain_head["who"] else None
+                current, after_bio = self._talk_head(index, plain_head["title"], "\n".join(lines[1:]), who), False
+                talks.append(current)
+                continue
+            if (
+                len(lines) >= 2
+                and not lines[0][:1].isspace()  # indented: a schedule's slot (meetups.archive.programme)
+                and speaker_line(lines[1])
+                and not is_prose(lines[0])
+                and not TIMED_RE.match(lines[0])
+            ):
+                # "ICLR 2022 - Trends & interesting highlights" / "Rene Donner, mva.ai & contextflow" / slides
+                who = speaker_line(lines[1])
+                prose = [line.strip() for line in lines[2:] if is_prose(line.strip())]
+                rest = "\n".join(line for line in lines[2:] if line.strip() not in prose)
+                current, after_bio = self._talk_head(index, lines[0].strip(), rest, who), False
+                if prose:
+                    current.values["abstract"] = "\n".join(prose)
                 talks.append(current)
                 continue
             # Only a line that is bold from end to end is a section heading; bold inside prose is prose.
@@ -168,11 +236,11 @@ class EditionReadme:
                 current.values["abstract"] = text
         return talks, invitation
 
-    def _talk_head(self, index, title, rest):
+    def _talk_head(self, index, title, rest, speakers=None):
         c = self.c
         where = c.where(index)
         title = t.collapse(title)
-        speakers, slides, video = None, None, None
+        slides, video = None, None
         for line in (line.strip() for line in rest.split("\n")):
             if not line:
                 continue
@@ -182,11 +250,17 @@ class EditionReadme:
                 for doubt in doubts:
                     c.report.warn(where, f"#{self.code}: speakers {doubt}")
                 continue
+            dashed = re.match(r"^[-*•]\s+(?P<who>.+)$", line)
+            if dashed and not speakers and speaker_line(dashed["who"]):
+                speakers = speaker_line(dashed["who"])  # "- Isabel Dregely"
+                continue
             found = t.links(line)
             if found:
                 for label, target in found:
                     url = t.absolute_url(target, c.folder)
-                    if url is None:
+                    if t.is_placeholder_link(target):
+                        c.report.warn(where, f"#{self.code}: slides link '{target}' is a placeholder; not imported")
+                    elif url is None:
                         c.report.warn(where, f"#{self.code}: link '{target}' is broken; not imported")
                     elif label.lower().startswith("video") or VIDEO_HOST_RE.search(url):
                         video = video or url

@@ -45,6 +45,7 @@ class TalkFacts:
     values: dict = field(default_factory=dict)
     bios: dict = field(default_factory=dict)
     readme: EditionFacts | None = None
+    number: int | None = None  # "Talk 2" in an edition README: its details may refer to it by number
 
 
 @dataclass

@@ -15,6 +15,7 @@ import re
 
 from .bullets import EditionReadme
 from .facts import Context, Parsed
+from .invitation import InvitationReadme, is_invitation_readme
 from .tables import Table, blocks
 
 
@@ -28,7 +29,11 @@ def parse_document(document, report):
     if is_bullets_readme(lines):
         readme = EditionReadme(context, lines).parse()
         context.default_code = readme.code
-        kinds.append(f"edition README (#{readme.code})" if readme.code else "edition README")
+        kinds.append(_family("edition README with '* Date:' bullets (2016–2024)", readme, parsed))
+    elif is_invitation_readme(document, lines):
+        readme, _talks = InvitationReadme(context, lines).parse()
+        context.default_code = readme.code
+        kinds.append(_family("edition README written as the invitation (2023–2026)", readme, parsed))
     for start, block in blocks(lines):
         kind = Table(context, start, block).parse()
         if kind:
@@ -41,6 +46,14 @@ def parse_document(document, report):
             "('| Date | # | Speaker | Topic | …') and not an edition README ('# 32nd … Meetup' with a '* Date:' line)",
         )
     return parsed
+
+
+def _family(name, readme, parsed):
+    """"edition README … (#32): 2 talks, 8 agenda items": what a file was read as, with its counts."""
+    talks = sum(1 for talk in parsed.talks if talk.readme is readme)
+    agenda = len(readme.values.get("agenda", []))
+    code = f" (#{readme.code})" if readme.code else ""
+    return f"{name}{code}: {talks} talk{'s' if talks != 1 else ''}, {agenda} agenda item{'s' if agenda != 1 else ''}"
 
 
 def is_bullets_readme(lines):

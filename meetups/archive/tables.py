@@ -179,7 +179,7 @@ class Table:
             elif label:
                 self.c.report.warn(where, f"#{code}: {what} cell '{label}' holds no link; imported without {what}")
             return None
-        if t.is_placeholder(target):
+        if t.is_placeholder_link(target):
             self.c.report.warn(where, f"#{code}: {what} link says '{target}'; imported without {what}")
             return None
         url = t.absolute_url(target, self.c.folder)

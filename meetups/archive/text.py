@@ -76,6 +76,13 @@ def is_placeholder(text):
     return collapse(text).lower() in PLACEHOLDERS
 
 
+def is_placeholder_link(target):
+    """A link that only stands for one to come: empty, or a last segment like TODO ('./slides/TODO', 'n/a.pdf')."""
+    last = target.strip().rstrip("/").rsplit("/", 1)[-1]
+    stem = last.rsplit(".", 1)[0] if "." in last.strip(".") else last
+    return not target.strip() or is_placeholder(last) or is_placeholder(stem) or is_placeholder(target)
+
+
 def is_url(text):
     try:
         _url_validator(text)
