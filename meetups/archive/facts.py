@@ -158,7 +158,11 @@ def folder_of_readme(path, code):
 
 
 def code_of_path(path):
-    match = re.search(r"Meetup_([A-Za-z0-9-]+)(?:/[^/]*|-README[^/]*)$", path.as_posix(), re.IGNORECASE)
+    """"32" of Meetups/Meetup_32/README.md, Meetup_32-README.md, and the first layout's "32. Meetup/README.md"."""
+    posix = path.as_posix()
+    match = re.search(r"Meetup_([A-Za-z0-9-]+)(?:/[^/]*|-README[^/]*)$", posix, re.IGNORECASE) or re.search(
+        r"(?:^|/)([0-9]{1,6})\.\s*Meetup/[^/]*$", posix, re.IGNORECASE
+    )
     return clean_code(match[1]) if match else None
 
 

@@ -21,6 +21,7 @@ from vdlm.page_cache import content_changed
 
 from ..models import AgendaItem, ArchiveImportRecord, Edition, Venue
 from . import text as t
+from .checks import check_archive
 from .facts import Parsed
 from .merge import merge
 from .parse import parse_document
@@ -62,6 +63,7 @@ def import_archive(paths, *, dry_run=False):
         found = parse_document(document, report)
         parsed.editions += found.editions
         parsed.talks += found.talks
+    check_archive(parsed, report)
     if not parsed.editions:
         problems = "; ".join(f"{issue.where}: {issue.message}" for issue in report.of_kind(ERROR))
         raise ArchiveInputError("Nothing to import. " + (problems or "The files hold no meetups or talks."))

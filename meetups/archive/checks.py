@@ -1,0 +1,111 @@
+"""Checks across the archive's files, once every file is read.
+
+- A README that is a copy of another edition's (the old `Meetup_19/` holds #1's README: same
+  meetup.com event, same date) is not imported for the folder's edition; the Meetups table
+  says which edition an event belongs to.
+- Dates written without a year ("on March 19") get the year their neighbours in the numbering
+  imply: #57 comes after #56 (17 January 2024), so its "March 19" is 19 March 2024. Each guess
+  is a warning naming both neighbours.
+- Numbers and dates that disagree (#44 dated before #43) are reported; both are kept as written.
+"""
+
+import datetime
+
+from .facts import EDITION_README, EDITION_ROW, is_number
+
+
+def check_archive(parsed, report):
+    """All three checks, in this order (a copy's date must not count as a neighbour's)."""
+    drop_copies(parsed, report)
+    give_years(parsed.editions, report)
+    report_order(parsed.editions, report)
+
+
+def drop_copies(parsed, report):
+    """Drop edition READMEs (and their talks) that repeat another edition's meetup.com event."""
+    owners = {}  # meetup.com URL -> the code the Meetups table gives it
+    for facts in parsed.editions:
+        url = facts.values.get("meetup_url")
+        if url and facts.priority == EDITION_ROW and facts.code:
+            owners.setdefault(url.lower(), facts.code)
+    copies = []
+    for facts in parsed.editions:
+        owner = owners.get((facts.values.get("meetup_url") or "").lower())
+        if facts.priority == EDITION_README and owner and facts.code and owner.lower() != facts.code.lower():
+            copies.append(facts)
+            report.skip(facts.where, f"this README describes #{owner} (the Meetups table gives its meetup.com event "
+                                     f"to #{owner}), not #{facts.code}: a copy; not imported")  # fmt: skip
+    if copies:
+        parsed.editions = [facts for facts in parsed.editions if all(facts is not copy for copy in copies)]
+        parsed.talks = [talk for talk in parsed.talks if all(talk.readme is not copy for copy in copies)]
+
+
+def report_order(editions, report):
+    """Warn where a higher number has an earlier date than a lower one (both kept as written)."""
+    dates = {}
+    for facts in editions:
+        if facts.code and is_number(facts.code) and facts.values.get("start_date"):
+            dates.setdefault(int(facts.code), (facts.values["start_date"], facts.where))
+    previous = None
+    for number in sorted(dates):
+        if previous is not None and dates[number][0] < dates[previous][0]:
+            report.warn(dates[number][1], f"#{number} is dated {dates[number][0].isoformat()}, before "
+                                          f"#{previous} on {dates[previous][0].isoformat()}; kept as written, "
+                                          "please check")  # fmt: skip
+        previous = number
+
+
+def give_years(editions, report):
+    """Set start_date on EditionFacts that only hold a `month_day`, in number order; report every guess."""
+    dated = {}
+    for facts in editions:
+        if facts.code and is_number(facts.code) and facts.values.get("start_date"):
+            dated.setdefault(int(facts.code), facts.values["start_date"])
+    undated = [facts for facts in editions if facts.values.get("month_day") and not facts.values.get("start_date")]
+    for facts in sorted(undated, key=lambda facts: int(facts.code) if facts.code and is_number(facts.code) else 0):
+        month, day = facts.values.pop("month_day")
+        if not facts.code or not is_number(facts.code):
+            report.warn(facts.where, f"#{facts.code}: the date has no year and the edition no number; not imported")
+            continue
+        number = int(facts.code)
+        if number in dated:
+            continue  # another file gives the whole date
+        before = max((n for n in dated if n < number), default=None)
+        after = min((n for n in dated if n > number), default=None)
+        guess = _first_after(dated[before], month, day) if before else None
+        if guess is None and after:
+            guess = _last_before(dated[after], month, day)
+        if guess is None:
+            report.warn(facts.where, f"#{number}: the date has no year and no numbered neighbour has a date; "
+                                     "the date was not imported")  # fmt: skip
+            continue
+        neighbours = ", ".join(f"#{n} on {dated[n].isoformat()}" for n in (before, after) if n)
+        if after and guess >= dated[after]:
+            report.warn(facts.where, f"#{number}: '{guess:%B} {day}' without a year fits no year between {neighbours}; "
+                                     f"read as {guess.isoformat()}, please check")  # fmt: skip
+        else:
+            report.warn(facts.where, f"#{number}: the date has no year; read as {guess.isoformat()} ({neighbours})")
+        facts.values["start_date"], facts.values["end_date"] = guess, None
+        dated[number] = guess
+
+
+def _first_after(day_before, month, day):
+    for year in (day_before.year, day_before.year + 1):
+        try:
+            candidate = datetime.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate > day_before:
+            return candidate
+    return None
+
+
+def _last_before(day_after, month, day):
+    for year in (day_after.year, day_after.year - 1):
+        try:
+            candidate = datetime.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate < day_after:
+            return candidate
+    return None
