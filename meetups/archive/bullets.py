@@ -254,6 +254,9 @@ class EditionReadme:
             if dashed and not speakers and speaker_line(dashed["who"]):
                 speakers = speaker_line(dashed["who"])  # "- Isabel Dregely"
                 continue
+            if title and not speakers and not t.links(line) and speaker_line(line):
+                speakers = speaker_line(line)  # "René Donner, contextflow" under the title
+                continue
             found = t.links(line)
             if found:
                 for label, target in found:

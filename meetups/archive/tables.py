@@ -92,6 +92,7 @@ class Table:
             column = _COLUMNS.get(t.collapse(cell).strip("*_ ").lower())
             self.columns.append(column if column not in self.columns else None)
         rows = [(self.start + 2 + offset, line) for offset, line in enumerate(self.block[2:])]
+        self._columns_by_content(header, rows)
         if "speaker" in self.columns and "topic" in self.columns:
             handler, kind = self._talk_row, "talks table"
         elif {"code", "date", "venue"} <= set(self.columns):
@@ -121,6 +122,35 @@ class Table:
             else:
                 c.summary.skipped += 1
         return kind
+
+    def _columns_by_content(self, header, rows):
+        """A column whose cells are all dates is the date column, whatever the header calls it.
+
+        The mid-2023 root README says `| # | Date | …` over rows `| 2023-05-04 | 50 | …`: the two
+        columns trade their roles, and the mismatch is reported once for the table.
+        """
+        cells = [t.split_row(line) for _, line in rows]
+        cells = [row for row in cells if any(row) and not all(not cell or t.is_placeholder(cell) for cell in row)]
+        if not cells:
+            return
+        dated = [
+            position
+            for position in range(len(header))
+            if all(position < len(row) and _is_date(row[position]) for row in cells)
+        ]
+        if not dated or self.columns[dated[0]] == "date":
+            return
+        found = dated[0]
+        named = self.columns.index("date") if "date" in self.columns else None
+        if named is not None:
+            self.columns[named] = self.columns[found]
+        self.columns[found] = "date"
+        said = f"column {named + 1} ('{t.collapse(header[named])}')" if named is not None else "no column"
+        self.c.report.warn(
+            self.c.where(self.start),
+            f"the header names {said} as the date, but column {found + 1} ('{t.collapse(header[found])}') holds "
+            "the dates: the table was read by its content",
+        )
 
     def _values(self, cells, header, where):
         if len(cells) < len(header):
@@ -295,3 +325,11 @@ class Table:
                 where, f"#{code}: {len(found)} links in the {column} column; kept the first, not imported: {dropped}"
             )
         return url
+
+
+def _is_date(cell):
+    try:
+        t.parse_dates(cell)
+    except ValueError:
+        return False
+    return True
