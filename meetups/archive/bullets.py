@@ -122,7 +122,10 @@ class EditionReadme:
             elif re.search(r"agenda|intro|announcement|slides", label):
                 found = t.links(value)
                 url = t.absolute_url(found[0][1], c.folder) if found else None
-                if url:
+                if found and t.is_placeholder_link(found[0][1]):
+                    c.report.warn(where, f"#{self.code}: intro slides link '{found[0][1]}' is a placeholder; "
+                                         "not imported")  # fmt: skip
+                elif url:
                     values["intro_slides_url"] = url
                     check_folder(c.report, where, self.code, url, "intro slides")
                 else:
@@ -148,7 +151,9 @@ class EditionReadme:
                 before = [(i, lines) for i, lines in paragraphs if i < marker]
                 self.facts.values["description"] = "\n\n".join("\n".join(lines) for _, lines in before)
                 talks, agenda_talks = scheduled, []
-        if talks and "description" not in self.facts.values:
+        if "description" in self.facts.values:
+            pass  # the invitation before the schedule
+        elif talks:
             self.facts.values["description"] = "\n\n".join("\n".join(lines) for _, lines in invitation)
         else:
             self.facts.values["description"] = "\n\n".join("\n".join(lines) for _, lines in paragraphs)

@@ -291,6 +291,13 @@ ORGANISATION_WORDS = _word_set(
     "robotics school services software solutions startup studio systems tech technologies technology "
     "telekom tu uni univ universitat university ventures vienna wien wu"
 )
+# Job titles: "Florian Matusek, Computer Vision Developer, KiwiSecurity" names one person, whose
+# role goes with the affiliation.
+ROLE_WORDS = _word_set(
+    "analyst architect ceo cco cfo chief cio coo consultant cpo cso cto developer director engineer expert "
+    "founder co-founder head intern lead lecturer manager officer owner phd postdoc president principal "
+    "professor researcher scientist senior specialist student"
+)
 # Lower-case words that belong inside person names ("Ludwig van Beethoven").
 NAME_PARTICLES = _word_set("al bin da de del della den der di du la le ten ter van von y zu")
 _NAME_WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -310,7 +317,7 @@ def _words(text):
 def looks_like_person(text):
     """Two to four capitalised words without organisation words: 'Enes Deumić', 'Ahmad Haj Mosa'."""
     words = text.split()
-    if not 2 <= len(words) <= 4 or any(word in ORGANISATION_WORDS for word in _words(text)):
+    if not 2 <= len(words) <= 4 or any(word in ORGANISATION_WORDS or word in ROLE_WORDS for word in _words(text)):
         return False
     for word in words:
         if word in NAME_PARTICLES:
@@ -322,7 +329,7 @@ def looks_like_person(text):
 
 def looks_like_organisation(text):
     """'Njinn Technologies', 'contextflow GmbH', 'Seznam.cz', 'Google Cloud', 'NY': not a person's name."""
-    if any(word in ORGANISATION_WORDS for word in _words(text)):
+    if any(word in ORGANISATION_WORDS or word in ROLE_WORDS for word in _words(text)):
         return True
     if len(text.split()) == 1 or not text[:1].isupper():
         return True
