@@ -102,7 +102,7 @@ def test_web_uri_makes_a_uri_of_what_older_rows_hold_or_nothing(stored, sent):
 
 @pytest.fixture
 def demo():
-    edition = load_demo()
+    edition = load_demo(archive=())
     from tests.factories import ProposalFactory
 
     ProposalFactory()

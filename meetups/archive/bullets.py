@@ -140,6 +140,7 @@ class EditionReadme:
         if index < len(self.lines) and self.lines[index].startswith("## "):
             index += 1
         paragraphs = split_paragraphs(self.lines[index:], index)
+        self.facts.paragraphs = paragraphs
         talks, invitation = self._talk_blocks(paragraphs)
         agenda_talks = self._agenda(paragraphs, talks)
         marker = next((i for i in range(index, len(self.lines)) if AGENDA_RE.match(self.lines[i].strip())), None)
@@ -208,6 +209,8 @@ class EditionReadme:
             if (
                 len(lines) >= 2
                 and not lines[0][:1].isspace()  # indented: a schedule's slot (meetups.archive.programme)
+                and not lines[0].rstrip().endswith((":", ","))  # "• brief Automic Intro:", "Best regards,"
+                and not re.match(r"^\s*[•*-]\s", lines[0])
                 and speaker_line(lines[1])
                 and not is_prose(lines[0])
                 and not TIMED_RE.match(lines[0])

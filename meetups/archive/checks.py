@@ -7,11 +7,18 @@
   imply: #57 comes after #56 (17 January 2024), so its "March 19" is 19 March 2024. Each guess
   is a warning naming both neighbours.
 - Numbers and dates that disagree (#44 dated before #43) are reported; both are kept as written.
+- A talk that the tables name and the edition's README only describes in prose (2016–2019:
+  "• A Comparison of Deep Learning Frameworks (Peter Ruch)" and a paragraph under it) gets
+  that paragraph as its abstract.
 """
 
 import datetime
+import re
+from collections import defaultdict
 
-from .facts import EDITION_README, EDITION_ROW, is_number
+from . import text as t
+from .facts import EDITION_README, EDITION_ROW, TalkFacts, is_number
+from .programme import is_prose
 
 
 def check_archive(parsed, report):
@@ -19,6 +26,32 @@ def check_archive(parsed, report):
     drop_copies(parsed, report)
     give_years(parsed.editions, report)
     report_order(parsed.editions, report)
+    prose_abstracts(parsed, report)
+
+
+def prose_abstracts(parsed, report):
+    """Abstracts of talks named elsewhere, from the prose under their title in the edition's README."""
+    described = {(talk.code or "").lower() + "/" + t.key(talk.title) for talk in parsed.talks if talk.readme}
+    named = defaultdict(list)
+    for talk in parsed.talks:
+        if talk.readme is None and talk.code:
+            named[talk.code.lower()].append(talk)
+    for facts in parsed.editions:
+        if facts.priority != EDITION_README or not facts.paragraphs or not facts.code:
+            continue
+        code = facts.code.lower()
+        talks = [talk for talk in named[code] if f"{code}/{t.key(talk.title)}" not in described]
+        titles = [t.key(talk.title) for talk in named[code]]
+        for talk in talks:
+            found = _prose_after_title(facts.paragraphs, t.key(talk.title), titles)
+            if found:
+                line, abstract = found
+                where = f"{facts.where.rsplit(':', 1)[0]}:{line + 1}"
+                found_talk = TalkFacts(facts.code, talk.title, where, EDITION_README, None, {"abstract": abstract})
+                found_talk.readme = facts
+                parsed.talks.append(found_talk)
+                described.add(f"{code}/{t.key(talk.title)}")
+                report.warn(where, f"#{facts.code}: the abstract of '{talk.title}' read from the invitation's prose")
 
 
 def drop_copies(parsed, report):
@@ -109,3 +142,32 @@ def _last_before(day_after, month, day):
         if candidate < day_after:
             return candidate
     return None
+
+
+def _prose_after_title(paragraphs, title_key, titles):
+    """(line index, text) of the prose that follows the line naming the title, or None."""
+    lines = [(start + offset, line) for start, block in paragraphs for offset, line in enumerate(block)]
+    for position, (index, line) in enumerate(lines):
+        if title_key not in t.key(line) or len(title_key) < 12:
+            continue
+        prose = []
+        for _, following in lines[position + 1 :]:
+            text = following.strip()
+            next_talk = any(other in t.key(text) for other in titles if len(other) >= 12)
+            if next_talk or re.match(r"^[•*-]\s|^\(\d+\)", text):
+                break  # the next talk, or the agenda's next item
+            if not is_prose(text) or CLOSING_RE.match(text):
+                if prose:
+                    break
+                continue  # a quoted subtitle under the title
+            prose.append(text)
+        if prose:
+            return index, "\n\n".join(prose)
+    return None
+
+
+CLOSING_RE = re.compile(
+    r"^(?:after the talks?|as usual|this meetup|this evening|looking forward|we (?:wish|would like) to thank|"
+    r"thanks?|ps:|important|please|if you)",
+    re.I,
+)

@@ -31,6 +31,9 @@ class EditionFacts:
     where: str
     priority: int
     values: dict = field(default_factory=dict)
+    # An edition README's invitation as [(index of the first line, [lines])], for talks that other
+    # files name but the README only describes in prose (meetups.archive.checks.prose_abstracts).
+    paragraphs: list = field(default_factory=list)
 
 
 @dataclass

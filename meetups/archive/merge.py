@@ -133,7 +133,7 @@ class _Merger:
 
     def talk(self, facts):
         edition = self.archive.editions[facts.code.lower()]
-        key = (facts.code.lower(), t.key(facts.title))
+        key = self._talk_key(facts.code.lower(), t.key(facts.title))
         label = f"#{edition.code} '{facts.title}'"
         merged = self.archive.talks.get(key)
         if merged is None:
@@ -152,6 +152,16 @@ class _Merger:
             for name, _ in facts.speakers:
                 self.spellings.setdefault(t.key(name), {}).setdefault(name, []).append(facts.where)
             self.speakers(merged, facts, label)
+
+    def _talk_key(self, code, title_key):
+        """One talk titled two ways in one edition ("… in Video Surveillance" in the table, "… in Video
+        Surveillance Applications" in the README) is one talk: a title that starts with the other."""
+        if (code, title_key) in self.archive.talks or len(title_key) < 20:
+            return (code, title_key)
+        for known_code, known in self.archive.talks:
+            if known_code == code and len(known) >= 20 and (known.startswith(title_key) or title_key.startswith(known)):
+                return (known_code, known)
+        return (code, title_key)
 
     def speakers(self, merged, facts, label):
         offered = [[name, affiliation] for name, affiliation in facts.speakers]

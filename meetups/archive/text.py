@@ -361,6 +361,16 @@ def split_speakers(cell):
             group = [[name, ""] for name in names]
             speakers.extend(group)
             continue
+        if len(names) > 1 and any(looks_like_person(name) for name in names):
+            # "Michelangelo Fiore, Computer Vision Developer & Florian Matusek, CCO, KiwiSecurity"
+            for name in names:
+                if looks_like_person(name):
+                    group = [[name, ""]]
+                    speakers.extend(group)
+                else:
+                    for speaker in group:
+                        speaker[1] = f"{speaker[1]}, {name}" if speaker[1] else name
+            continue
         if not looks_like_organisation(part):
             doubts.append(f"'{text}': read '{part}' as an affiliation, but it could be a name")
         for speaker in group:
@@ -374,13 +384,17 @@ def split_speakers(cell):
 def speaker_cell(pairs):
     """Write [(name, affiliation)] back into one cell that split_speakers reads the same way.
 
-    Affiliations are written only when they survive the round trip ("Name, Affiliation",
-    or "A and B, Affiliation" for a shared one); otherwise only the names are written.
+    Affiliations are written only when they survive the round trip ("Name, Affiliation", "A and B,
+    Affiliation" for a shared one, "A, Aff A and B, Aff B"); otherwise only the names are written.
     """
     names = " and ".join(name for name, _ in pairs)
     affiliations = {affiliation for _, affiliation in pairs}
+    candidates = []
     if len(affiliations) == 1 and "" not in affiliations:
-        candidate = f"{names}, {affiliations.pop()}"
+        candidates.append(f"{names}, {next(iter(affiliations))}")
+    # Each with their own: "Michelangelo Fiore, Computer Vision Developer and Florian Matusek, KiwiSecurity".
+    candidates.append(" and ".join(f"{name}, {affiliation}" if affiliation else name for name, affiliation in pairs))
+    for candidate in candidates:
         if split_speakers(candidate)[0] == list(pairs):
             return candidate
     return names

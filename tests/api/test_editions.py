@@ -205,7 +205,7 @@ def test_summer_time_editions_carry_the_summer_offset(client, db):
 
 
 def test_the_demo_data_has_its_upcoming_edition_next(client, db):
-    load_demo()
+    load_demo(archive=())
     demo = Edition.objects.get(code="demo")
 
     data = client.get("/api/editions/?when=upcoming").json()

@@ -68,3 +68,22 @@ def offsite_requests(live_server):
 
     watch.blocked = blocked
     return watch
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page() is a new page in a context of its own (a phone of its own), closed after the test.
+
+    A page left open keeps running its scripts (the deck reloads its QR code every 20 seconds)
+    against the live server while later tests use the database.
+    """
+    contexts = []
+
+    def open_one(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_one
+    for context in contexts:
+        context.close()

@@ -13,7 +13,7 @@ from tests.factories import AgendaItemFactory, EditionFactory, SuperUserFactory,
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_announce_an_edition_from_its_page(browser, live_server, settings):
+def test_announce_an_edition_from_its_page(open_page, live_server, settings):
     settings.MAILING_RATE = 0
     organizer = SuperUserFactory(username="announcer", email="announcer@example.org")
     edition = EditionFactory(number=35, code="35", title="", topic="Agents that plan")
@@ -24,7 +24,7 @@ def test_announce_an_edition_from_its_page(browser, live_server, settings):
         Subscriber.objects.create(
             email=f"m{n}@example.org", status="subscribed", consent_text="Yes.", consented_at=timezone.now()
         )
-    page = browser.new_page()
+    page = open_page()
     csp_errors = []
     page.on("console", lambda message: "Content Security Policy" in message.text and csp_errors.append(message.text))
 

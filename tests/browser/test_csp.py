@@ -45,7 +45,7 @@ def site(live_server, settings):
     """The demo data, with uploaded logos and photos, a drawn raffle, an entry and a proposal."""
     settings.ROOT_URLCONF = "tests.browser.media_urls"
     settings.SPAM_MIN_FILL_SECONDS = 0
-    edition = load_demo()
+    edition = load_demo(archive=())
     for organisation in Organisation.objects.all()[:3]:
         organisation.logo = png_upload(f"{organisation.slug}.png", label=organisation.name)
         organisation.save()

@@ -20,11 +20,11 @@ def personal_link(message):
     return re.search(r"http://\S+/rsvp/\S+/", message.body).group(0)
 
 
-def test_rsvp_cancel_and_take_an_offered_seat(browser, live_server, settings):
+def test_rsvp_cancel_and_take_an_offered_seat(open_page, live_server, settings):
     settings.SPAM_MIN_FILL_SECONDS = 0
     edition = EditionFactory(number=44, code="44")
     RsvpSettings.objects.create(edition=edition, enabled=True, capacity=1, question_1="Dietary needs?")
-    page = browser.new_page()
+    page = open_page()
 
     page.goto(f"{live_server.url}/meetups/44/")
     expect(page.locator(".rsvp-seats")).to_have_text("1 of 1 seats left.")  # from seats.json
@@ -52,7 +52,7 @@ def test_rsvp_cancel_and_take_an_offered_seat(browser, live_server, settings):
     assert Rsvp.objects.get(email="bob@example.org").status == "going"
 
 
-def test_check_in_at_the_door_by_name_and_by_qr_code(browser, live_server):
+def test_check_in_at_the_door_by_name_and_by_qr_code(open_page, live_server):
     edition = EditionFactory(number=45, code="45")
     RsvpSettings.objects.create(edition=edition, enabled=True, capacity=10, guests_allowed=True)
     base = live_server.url + "/"
@@ -60,7 +60,7 @@ def test_check_in_at_the_door_by_name_and_by_qr_code(browser, live_server):
     grace = services.rsvp(edition, name="Grace Hopper", email="grace@example.org", base_url=base, guest=True,
                           guest_name="Guest Hopper")  # fmt: skip
     SuperUserFactory(username="doorman")
-    page = browser.new_page()
+    page = open_page()
     page.goto(live_server.url + "/admin/login/?next=/meetups/45/door/")
     page.get_by_label("Username").fill("doorman")
     page.get_by_label("Password").fill("a-long-test-password")

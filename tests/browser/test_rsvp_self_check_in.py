@@ -46,7 +46,7 @@ def log_in(page, live_server, next_url):
     page.get_by_role("button", name="Log in").click()
 
 
-def test_self_check_in_from_the_code_on_the_deck(browser, live_server):
+def test_self_check_in_from_the_code_on_the_deck(open_page, live_server):
     edition = EditionFactory(number=46, code="46", published=True)
     RsvpSettings.objects.create(edition=edition, enabled=True, capacity=10)
     base = live_server.url + "/"
@@ -55,7 +55,7 @@ def test_self_check_in_from_the_code_on_the_deck(browser, live_server):
     ada_link = link_in(mail.outbox[0], r"http://\S+/rsvp/\S+/")
 
     # The projector shows the deck; the code on its title slide is read from the image itself.
-    projector = browser.new_page()
+    projector = open_page()
     projector.goto(f"{live_server.url}/meetups/46/deck/")
     code_image = projector.get_by_role("img", name="QR code: check yourself in")
     expect(code_image).to_be_visible()
@@ -64,7 +64,7 @@ def test_self_check_in_from_the_code_on_the_deck(browser, live_server):
     assert re.fullmatch(rf"{live_server.url}/meetups/46/here/[0-9a-f]{{12}}/", here_url)
 
     # Ada's phone opened her RSVP link before: one tap checks her in; a second scan changes nothing.
-    ada_phone = browser.new_context().new_page()
+    ada_phone = open_page()
     ada_phone.goto(ada_link)
     expect(ada_phone.locator(".rsvp-status")).to_contain_text("You're coming")
     ada_phone.goto(here_url)
@@ -75,7 +75,7 @@ def test_self_check_in_from_the_code_on_the_deck(browser, live_server):
     expect(ada_phone.get_by_role("status")).to_have_text(re.compile("You're checked in already"))
 
     # Grace's phone has never seen her RSVP: she gives her address and confirms from the mail.
-    grace_phone = browser.new_context().new_page()
+    grace_phone = open_page()
     grace_phone.goto(here_url)
     grace_phone.get_by_label("Email address").fill("GRACE@example.org")
     grace_phone.get_by_role("button", name="Send me the link").click()
@@ -100,7 +100,7 @@ def test_self_check_in_from_the_code_on_the_deck(browser, live_server):
     expect(ada_phone.get_by_text("This code has changed since")).to_be_visible()
 
 
-def test_every_rsvp_page_passes_axe(browser, live_server, settings):
+def test_every_rsvp_page_passes_axe(open_page, live_server, settings):
     """axe-core (tests/browser/vendor) finds no violation on the pages an attendee, a doorman and a host see."""
     settings.SPAM_MIN_FILL_SECONDS = 0
     edition = EditionFactory(number=47, code="47", published=True)
@@ -108,7 +108,7 @@ def test_every_rsvp_page_passes_axe(browser, live_server, settings):
         edition=edition, enabled=True, capacity=1, guests_allowed=True, id_name_required=True,
         question_1="Dietary needs?",
     )  # fmt: skip
-    page = browser.new_page()
+    page = open_page()
     # Bootstrap then switches off its colour transitions: axe reads the colours a button ends with.
     page.emulate_media(reduced_motion="reduce")
 
@@ -159,7 +159,7 @@ def test_every_rsvp_page_passes_axe(browser, live_server, settings):
     expect(page.get_by_role("status")).to_contain_text("You're on the waiting list")
     assert_no_axe_violations(page, "self check-in, result")
 
-    other_phone = browser.new_context().new_page()
+    other_phone = open_page()
     other_phone.emulate_media(reduced_motion="reduce")
     other_phone.goto(here_url)
     assert_no_axe_violations(other_phone, "self check-in, another phone")
@@ -169,20 +169,20 @@ def test_every_rsvp_page_passes_axe(browser, live_server, settings):
     assert_no_axe_violations(other_phone, "self check-in, mail sent")
 
 
-def test_the_axe_check_itself_finds_faults(browser):
+def test_the_axe_check_itself_finds_faults(open_page):
     """The pass above means something: the same check fails on a field without a label and a missing alt."""
-    page = browser.new_page()
+    page = open_page()
     page.set_content('<html lang="en"><title>t</title><main><input type="text"><img src="x.png"></main></html>')
     found = {violation["id"] for violation in axe_violations(page)}
     assert {"label", "image-alt"} <= found
 
 
-def test_tonight_in_numbers_on_the_deck_follows_the_check_ins(browser, live_server):
+def test_tonight_in_numbers_on_the_deck_follows_the_check_ins(open_page, live_server):
     edition = EditionFactory(number=48, code="48", published=True)
     RsvpSettings.objects.create(edition=edition, enabled=True, capacity=10)
     DeckSettings.objects.create(edition=edition, show_attendance=True)
     ada = services.rsvp(edition, name="Ada Lovelace", email="ada@example.org", base_url=live_server.url + "/")
-    page = browser.new_page()
+    page = open_page()
     page.clock.install()
     page.goto(f"{live_server.url}/meetups/48/deck/")
     checked_in = page.locator("[data-attendance-url] [data-figure=checked_in]")

@@ -73,8 +73,9 @@ def test_markdown_is_the_readme_table_in_the_current_layout():
         "| 2026-03-12 | 71 | Ada Muster and Bo Beispiel, Example Labs | Sparse Attention in Practice "
         "| [pdf](./Meetups/Meetup_71/sparse.pdf) "
         "| [details](./Meetups/Meetup_71/) [video](https://www.youtube.com/watch?v=XXXXXXXXXXX) |\n"
-        # Two affiliations do not fit one cell the importer reads back the same way: names only.
-        "| 2026-03-12 | 71 | Cleo Probe and Dee Demo | Pipes \\| Filters | [slides](https://example.org/deck) "
+        # Two affiliations: each after its speaker, as the importer reads them back.
+        "| 2026-03-12 | 71 | Cleo Probe, Example Labs and Dee Demo, TU Wien | Pipes \\| Filters "
+        "| [slides](https://example.org/deck) "
         "| [details](./Meetups/Meetup_71/) |\n"
         # No talks: an intro row keeps the edition in the table.
         "| 2018-12-04/05 | WA | VDLM | Intro / Announcements |  |  |\n"

@@ -96,19 +96,24 @@ def test_raffle_job_ad_and_profile():
     assert (profile.hashtag, profile.members_count) == ("#VDLM", "1000+")
 
 
-def test_archive_editions_and_a_real_upcoming_one():
+def test_the_demo_is_the_real_history_with_one_invented_upcoming_edition():
     call_command("loaddemo")
-    first_nine = Edition.objects.filter(number__lte=9).order_by("number")
-    assert [(e.start_date.isoformat(), e.venue.name) for e in first_nine][:3] == [
-        ("2016-04-07", "Sector 5"),
-        ("2016-05-09", "Sector 5"),
-        ("2016-06-06", "Sector 5"),
+    real = Edition.objects.exclude(code="demo")
+    # The 2019 root README and the 66 per-edition READMEs in tests/data: every edition they hold.
+    assert real.count() == 65 and Talk.objects.count() == 121
+    assert list(real.filter(number__lte=3).order_by("number").values_list("start_date", flat=True)) == [
+        datetime.date(2016, 4, 7),
+        datetime.date(2016, 5, 9),
+        datetime.date(2016, 6, 6),
     ]
-    assert first_nine.get(number=9).venue.name == "bwin.party services (Austria) GmbH"
+    assert real.get(number=9).venue.name == "bwin.party services (Austria) GmbH"
+    latest = real.order_by("-start_date").first()
+    assert (latest.code, latest.start_date, latest.venue.name) == ("75", datetime.date(2026, 9, 23), "42 Vienna")
+    assert latest.talks.count() == 2 and all(talk.abstract for talk in latest.talks.all())
     edition_33 = Edition.objects.get_by_code("33")
     assert (edition_33.start_date, edition_33.venue.name) == (datetime.date(2020, 2, 26), "Magenta Telekom")
     upcoming = Edition.objects.published().upcoming().first()
-    assert upcoming is not None
+    assert upcoming.code == "demo" and "demo data" in upcoming.description
     assert upcoming.agenda_items.count() >= 5
 
 

@@ -71,7 +71,7 @@ def _hostile(names):
 @pytest.fixture
 def demo():
     """Rows for the choices (editions, people, organisations) the forms offer."""
-    return load_demo()
+    return load_demo(archive=())
 
 
 ADDABLE = [model for model, _ in registered_models()]
