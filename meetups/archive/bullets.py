@@ -71,7 +71,7 @@ class EditionReadme:
     def _bullets(self, index):
         """Read the '* Date:' block; returns the index where the details start."""
         c, values = self.c, self.facts.values
-        while index < len(self.lines) and not self.lines[index].startswith("## "):
+        while index < len(self.lines) and not re.match(r"^#{1,3}\s", self.lines[index]):
             line = self.lines[index]
             where = c.where(index)
             match = BULLET_RE.match(line)
@@ -85,6 +85,8 @@ class EditionReadme:
                 self.slide_links.extend((label, target, where) for label, target in t.links(line))
                 index += 1
                 continue
+            if not match and "start_date" in values:
+                break  # the invitation starts without a "## Details" heading (the first READMEs)
             if not match:
                 c.report.warn(where, f"#{self.code}: line not imported: '{t.collapse(line)}'")
                 index += 1
@@ -137,8 +139,8 @@ class EditionReadme:
 
     def _details(self, index):
         c = self.c
-        if index < len(self.lines) and self.lines[index].startswith("## "):
-            index += 1
+        if index < len(self.lines) and re.match(r"^#{1,3}\s", self.lines[index]):
+            index += 1  # "## Details" (or "# Details")
         paragraphs = split_paragraphs(self.lines[index:], index)
         self.facts.paragraphs = paragraphs
         talks, invitation = self._talk_blocks(paragraphs)
@@ -248,7 +250,7 @@ class EditionReadme:
         c = self.c
         where = c.where(index)
         title = t.collapse(title)
-        slides, video = None, None
+        slides, video, text = None, None, []
         for line in (line.strip() for line in rest.split("\n")):
             if not line:
                 continue
@@ -283,18 +285,13 @@ class EditionReadme:
             elif not title:
                 title = t.collapse(line.strip("*"))
             else:
-                c.report.warn(where, f"#{self.code}: line not imported: '{line}'")
+                text.append(line)  # a subtitle or the abstract, right under the head
         if not speakers:
             c.report.warn(where, f"#{self.code}: talk '{title}' names no speaker ('by …' line)")
-        return TalkFacts(
-            self.facts.code,
-            title,
-            where,
-            EDITION_README,
-            speakers or None,
-            {"slides_url": slides, "video_url": video},
-            readme=self.facts,
-        )
+        values = {"slides_url": slides, "video_url": video}
+        if text:
+            values["abstract"] = "\n".join(text)
+        return TalkFacts(self.facts.code, title, where, EDITION_README, speakers or None, values, readme=self.facts)
 
     def _section(self, index, name, rest):
         """A bold heading that is not a talk ('**Latest News and Hot Topics:**').

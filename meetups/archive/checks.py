@@ -1,8 +1,8 @@
 """Checks across the archive's files, once every file is read.
 
-- A README that is a copy of another edition's (the old `Meetup_19/` holds #1's README: same
-  meetup.com event, same date) is not imported for the folder's edition; the Meetups table
-  says which edition an event belongs to.
+- A README whose header is a copy of another edition's (the old `Meetup_19/` starts with #1's
+  bullets: same meetup.com event, same date) keeps its body, not that header; the Meetups
+  table says which edition an event belongs to.
 - Dates written without a year ("on March 19") get the year their neighbours in the numbering
   imply: #57 comes after #56 (17 January 2024), so its "March 19" is 19 March 2024. Each guess
   is a warning naming both neighbours.
@@ -54,23 +54,27 @@ def prose_abstracts(parsed, report):
                 report.warn(where, f"#{facts.code}: the abstract of '{talk.title}' read from the invitation's prose")
 
 
+HEADER_FIELDS = ("start_date", "end_date", "venue", "host", "meetup_url", "start_time", "end_time")
+
+
 def drop_copies(parsed, report):
-    """Drop edition READMEs (and their talks) that repeat another edition's meetup.com event."""
+    """A README whose header (date, venue, meetup.com event) is another edition's keeps only its body.
+
+    The old Meetup_19/ README starts with #1's bullets, then describes #19's talks: the talks and
+    the invitation are #19's, the date and the venue are not imported for #19.
+    """
     owners = {}  # meetup.com URL -> the code the Meetups table gives it
     for facts in parsed.editions:
         url = facts.values.get("meetup_url")
         if url and facts.priority == EDITION_ROW and facts.code:
             owners.setdefault(url.lower(), facts.code)
-    copies = []
     for facts in parsed.editions:
         owner = owners.get((facts.values.get("meetup_url") or "").lower())
         if facts.priority == EDITION_README and owner and facts.code and owner.lower() != facts.code.lower():
-            copies.append(facts)
-            report.skip(facts.where, f"this README describes #{owner} (the Meetups table gives its meetup.com event "
-                                     f"to #{owner}), not #{facts.code}: a copy; not imported")  # fmt: skip
-    if copies:
-        parsed.editions = [facts for facts in parsed.editions if all(facts is not copy for copy in copies)]
-        parsed.talks = [talk for talk in parsed.talks if all(talk.readme is not copy for copy in copies)]
+            dropped = [name for name in HEADER_FIELDS if facts.values.pop(name, None) is not None]
+            report.skip(facts.where, f"the header of this README is #{owner}'s (the Meetups table gives its meetup.com "
+                                     f"event to #{owner}), not #{facts.code}'s: its {', '.join(dropped)} were not "
+                                     f"imported for #{facts.code}")  # fmt: skip
 
 
 def report_order(editions, report):

@@ -73,9 +73,12 @@ def test_the_whole_folder_imports_every_edition_with_its_talks_and_no_placeholde
     links = [url for pair in Talk.objects.values_list("slides_url", "video_url") for url in pair if url]
     assert links and not [url for url in links if PLACEHOLDER_LINK.search(url)]
     assert "Meetup_42/README.md:29`: #42: slides link './slides/TODO' is a placeholder; not imported" in report
-    # The two copies of #1's README in old locations are not taken for #19.
-    assert Edition.objects.get_by_code("19").start_date == datetime.date(2018, 6, 7)
-    assert len([line for line in issues(report, "Skipped rows") if "a copy; not imported" in line]) == 2
+    # The old Meetup_19/ READMEs start with #1's header (date, venue, event), then describe #19's talks.
+    nineteen = Edition.objects.get_by_code("19")
+    assert (nineteen.start_date, nineteen.venue.name) == (datetime.date(2018, 6, 7), "A1 Telekom Austria")
+    assert all(talk.abstract for talk in nineteen.talks.all()) and nineteen.talks.count() == 3
+    copied = [line for line in issues(report, "Skipped rows") if "the header of this README is #1's" in line]
+    assert len(copied) == 2
 
 
 def test_a_second_run_on_the_whole_folder_changes_nothing():
