@@ -179,7 +179,11 @@ class EditionReadme:
             name = set(t.words_of(f"{label} {target.rsplit('/', 1)[-1]}"))
             scores = [(len(name & set(t.words_of(talk.title))), talk) for talk in talks]
             best = max(scores, key=lambda pair: pair[0], default=(0, None))
-            if best[0] >= 2 and not best[1].values.get("slides_url"):
+            # Two shared words, or one telling word ("Musika") that no other talk of the evening has.
+            telling = best[0] == 1 and [score for score, _ in scores].count(1) == 1 and max(
+                len(word) for word in name & set(t.words_of(best[1].title))
+            ) >= 5
+            if (best[0] >= 2 or telling) and not best[1].values.get("slides_url"):
                 best[1].values["slides_url"] = url
             elif re.search(r"intro|vdlm|agenda|announcement|jobs|events", f"{label} {target}", re.I) and not (
                 values.get("intro_slides_url")

@@ -27,6 +27,17 @@ def check_archive(parsed, report):
     give_years(parsed.editions, report)
     report_order(parsed.editions, report)
     prose_abstracts(parsed, report)
+    report_editions_without_talks(parsed, report)
+
+
+def report_editions_without_talks(parsed, report):
+    """An edition README from which no file yields a talk: its text is kept as the invitation, and said so."""
+    with_talks = {(talk.code or "").lower() for talk in parsed.talks}
+    for facts in parsed.editions:
+        if facts.priority == EDITION_README and facts.code and facts.code.lower() not in with_talks:
+            report.warn(facts.where, f"#{facts.code}: no file names a talk of this edition (its README describes the "
+                                     "evening in prose only); the text is kept as the invitation, add the talks in "
+                                     "the admin")  # fmt: skip
 
 
 def prose_abstracts(parsed, report):
