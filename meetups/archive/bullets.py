@@ -29,6 +29,8 @@ from .facts import (
 from .invitation import AGENDA_RE, programme_facts
 from .programme import is_prose, speaker_line
 
+# Words in the organizers' own deck's name ("Intro - Announcements - Hot Topics") that tell no talk apart.
+GENERIC_WORDS = frozenset(["intro", "introduction", "overview", "review", "talk", "update", "news", "hot", "topics", "jobs", "events", "survey"])
 PLAIN_TALK_RE = re.compile(
     r"^(?:main |short |lightning |keynote )?talk\s*\d*\s*:\s*(?P<title>.+?)(?:\s+[-–—]\s+(?P<who>[^-–—]+))?$", re.I
 )
@@ -180,9 +182,8 @@ class EditionReadme:
             scores = [(len(name & set(t.words_of(talk.title))), talk) for talk in talks]
             best = max(scores, key=lambda pair: pair[0], default=(0, None))
             # Two shared words, or one telling word ("Musika") that no other talk of the evening has.
-            telling = best[0] == 1 and [score for score, _ in scores].count(1) == 1 and max(
-                len(word) for word in name & set(t.words_of(best[1].title))
-            ) >= 5
+            shared = name & set(t.words_of(best[1].title)) - GENERIC_WORDS if best[1] else set()
+            telling = best[0] == 1 and [score for score, _ in scores].count(1) == 1 and any(len(w) >= 5 for w in shared)
             if (best[0] >= 2 or telling) and not best[1].values.get("slides_url"):
                 best[1].values["slides_url"] = url
             elif re.search(r"intro|vdlm|agenda|announcement|jobs|events", f"{label} {target}", re.I) and not (
