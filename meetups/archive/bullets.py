@@ -30,7 +30,10 @@ from .invitation import AGENDA_RE, programme_facts
 from .programme import is_prose, speaker_line
 
 # Words in the organizers' own deck's name ("Intro - Announcements - Hot Topics") that tell no talk apart.
-GENERIC_WORDS = frozenset(["intro", "introduction", "overview", "review", "talk", "update", "news", "hot", "topics", "jobs", "events", "survey"])
+GENERIC_WORDS = frozenset(
+    ["intro", "introduction", "overview", "review", "talk", "update", "news", "hot", "topics", "jobs", "events"]
+    + ["survey"]
+)
 PLAIN_TALK_RE = re.compile(
     r"^(?:main |short |lightning |keynote )?talk\s*\d*\s*:\s*(?P<title>.+?)(?:\s+[-–—]\s+(?P<who>[^-–—]+))?$", re.I
 )
