@@ -244,10 +244,13 @@ class EditionReadme:
             if current is None or after_bio:
                 invitation.append((index, lines))
                 continue
-            speaker = next((name for name, _ in current.speakers or [] if text.startswith(name)), None)
-            if speaker and "abstract" in current.values:
+            if re.fullmatch(r"(?:talk\s*\d*|hot topics|intro)\s*:", text.strip(), re.I):
+                current = None  # "Talk 2:" on a line of its own: the next talk's head follows
+                continue
+            speaker = next((name for name, _ in current.speakers or [] if t.opens_with_name(text, name)), None)
+            if speaker and speaker not in current.bios:
                 current.bios[speaker] = text
-                after_bio = True
+                after_bio = "abstract" in current.values  # a bio before the abstract: the abstract follows
             elif "abstract" in current.values:
                 current.values["abstract"] += "\n\n" + text
             else:

@@ -56,13 +56,28 @@ def prose_abstracts(parsed, report):
         for talk in talks:
             found = _prose_after_title(facts.paragraphs, t.key(talk.title), titles)
             if found:
-                line, abstract = found
+                line, prose = found
                 where = f"{facts.where.rsplit(':', 1)[0]}:{line + 1}"
+                bios, abstract = _bios_in(prose, talk.speakers or [])
                 found_talk = TalkFacts(facts.code, talk.title, where, EDITION_README, None, {"abstract": abstract})
                 found_talk.readme = facts
+                found_talk.bios = bios
                 parsed.talks.append(found_talk)
                 described.add(f"{code}/{t.key(talk.title)}")
                 report.warn(where, f"#{facts.code}: the abstract of '{talk.title}' read from the invitation's prose")
+
+
+def _bios_in(prose, speakers):
+    """({name: bio}, abstract) of prose paragraphs: one that opens with a speaker ("Anouk is the CTO …",
+    "Jakub Mačina is …") is that speaker's bio, the others are the abstract."""
+    bios, abstract = {}, []
+    for paragraph in prose.split("\n\n"):
+        name = next((name for name, _ in speakers if t.opens_with_name(paragraph, name)), None)
+        if name and name not in bios:
+            bios[name] = paragraph
+        else:
+            abstract.append(paragraph)
+    return bios, "\n\n".join(abstract)
 
 
 HEADER_FIELDS = ("start_date", "end_date", "venue", "host", "meetup_url", "start_time", "end_time")

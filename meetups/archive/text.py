@@ -381,6 +381,16 @@ def split_speakers(cell):
     return [(name, affiliation) for name, affiliation in speakers], doubts
 
 
+BIO_VERBS = r"(?:is|has|holds|was|works|leads|joined|studied|received|founded|co-founded)"
+
+
+def opens_with_name(paragraph, name):
+    """A speaker's bio starts with their name and a verb: "Anouk Visser is …", "Anouk is the CTO …",
+    "Paul Tiwald, a trained physicist, has …" (not "Anouk will present …": that is the abstract)."""
+    names = f"(?:{re.escape(name)}|{re.escape(name.split()[0])})"
+    return re.match(rf"{names}(?:,[^.]{{0,80}},)?\s+{BIO_VERBS}\b", paragraph) is not None
+
+
 def speaker_cell(pairs):
     """Write [(name, affiliation)] back into one cell that split_speakers reads the same way.
 

@@ -266,3 +266,14 @@ def test_import_archive_from_a_plain_checkout(tmp_path):
     call_command("import_archive", str(checkout), stdout=io.StringIO())
     assert Edition.objects.filter(code__in=["1", "29", "32", "75"]).count() == 4
     assert Talk.objects.filter(edition__code="75").count() == 2
+
+
+def test_2016_2019_prose_gives_the_tables_talks_their_abstracts_and_bios(tmp_path):
+    run(ROOT_2019, readme(11), readme(17), "--report", tmp_path / "report.md")
+    comparison = Talk.objects.get(title="A Comparison of Deep Learning Frameworks for Distributed Training")
+    assert comparison.abstract.startswith("Deep Networks are computationally very expensive")
+    assert speakers_of(comparison) == [("Peter Ruch", "")]  # the table's speaker, not lost
+    birds = Talk.objects.get(title__startswith="Birds.ai")
+    assert birds.abstract.startswith("In this talk, she will discuss how Birds.ai is using deep learning")
+    assert Person.objects.get(name="Anouk Visser").bio.startswith("Anouk is the CTO and Co-Founder of Birds.ai.")
+    assert "read from the invitation's prose" in (tmp_path / "report.md").read_text(encoding="utf-8")
