@@ -6,8 +6,9 @@
    edition with --seats seats and a waiting list.
 2. Starts gunicorn with the page cache on, as production runs it.
 3. Measures the edition page with wrk alone, then again while --people clients RSVP at once
-   over --connections connections: each loads the form (its own CSRF cookie and token, its
-   own signed render time) and sends it.
+   over --connections connections (each loads the form: its own CSRF cookie and token, its
+   own signed render time, and sends it), then alone again; the ratio is against the mean of
+   the two runs alone.
 4. Checks the database: exactly --seats going, the rest waiting, nobody twice, no errors.
 5. 50 of those going cancel at once, each from their own RSVP page: exactly 50
    offers must go out, each seat to one person, in the waiting list's order.
@@ -165,6 +166,10 @@ def main(argv=None):
             lambda: in_parallel(lambda n: rsvp_once(port, form, n, tag), range(args.people), args.connections),
         )  # fmt: skip
         version_kept = (version_file.read_text() if version_file.exists() else "") == version_before
+        # The page alone once more, after the rush: one 5-second sample of it varies by ±10 % on a
+        # 2-core machine, so the ratio is taken against the mean of the two.
+        print("The edition page alone, after the rush:")
+        alone_after = bench.wrk(wrk_args, port, "edition page", page)
         going = Rsvp.objects.filter(edition=edition, status="going").count()
         waiting = Rsvp.objects.filter(edition=edition, status="waiting").count()
         rows = Rsvp.objects.filter(edition=edition).count()
@@ -185,7 +190,8 @@ def main(argv=None):
     latencies = sorted(seconds * 1000 for _outcome, seconds in outcomes)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     cancel_errors = [outcome for outcome in cancelled if outcome != "ok"]
-    ratio = during.rps / alone.rps
+    alone_rps = (alone.rps + alone_after.rps) / 2
+    ratio = during.rps / alone_rps
     in_order = offered == set(queue[: args.cancellations])
     targets = [
         (f"{args.people} RSVPs at once for {args.seats} seats",
@@ -201,7 +207,8 @@ def main(argv=None):
          len(offered) == args.cancellations and in_order and held == args.seats and not cancel_errors),
         ("the site's content version during the rush (the page stays cached)",
          "unchanged" if version_kept else "CHANGED", "unchanged", version_kept),
-        ("edition page's req/s during the rush", f"{100 * ratio:.0f} % of the page alone", "≥ 90 %", ratio >= 0.9),
+        ("edition page's req/s during the rush", f"{100 * ratio:.0f} % of the page alone (mean of before and after)",
+         "≥ 90 %", ratio >= 0.9),
         ('"database is locked" / server errors in the log', f"{locked} / {server_errors}", "0 / 0",
          locked == 0 and server_errors == 0),
     ]  # fmt: skip
@@ -219,8 +226,9 @@ page meanwhile.
 
 | edition page | req/s | p50 ms | p99 ms | errors |
 | --- | ---: | ---: | ---: | ---: |
-| alone | {alone.rps:,.0f} | {bench._ms(alone.p50)} | {bench._ms(alone.p99)} | {alone.errors} |
+| alone, before the rush | {alone.rps:,.0f} | {bench._ms(alone.p50)} | {bench._ms(alone.p99)} | {alone.errors} |
 | during the rush | {during.rps:,.0f} | {bench._ms(during.p50)} | {bench._ms(during.p99)} | {during.errors} |
+| alone, after the rush | {alone_after.rps:,.0f} | {bench._ms(alone_after.p50)} | {bench._ms(alone_after.p99)} | {alone_after.errors} |
 
 The edition page stays cached during the rush (RSVPs do not change the content version); what it
 loses is CPU: the clients, gunicorn rendering the forms and nginx share this machine's cores with wrk.
