@@ -131,10 +131,9 @@ class InvitationReadme:
             if line.startswith("![") or set(line) <= set("*-_ "):
                 continue  # the banner image, a rule
             invitation.append((index, line))
-        text = "\n".join(line for _, line in invitation).strip()
         if "start_date" not in values and "month_day" not in values:
             for index, line in invitation:
-                if self._prose_date(index, line, text):
+                if self._prose_date(index, line):
                     break
             else:
                 c.report.warn(self.facts.where, f"#{self.code}: the invitation gives no date")
@@ -159,7 +158,7 @@ class InvitationReadme:
     def _date_sentence(self, line):
         return any(pattern.search(line) and month_number(pattern.search(line)["month"]) for pattern in PROSE_DATES)
 
-    def _prose_date(self, index, line, text):
+    def _prose_date(self, index, line):
         for pattern in PROSE_DATES:
             for match in pattern.finditer(line):
                 if month_number(match["month"]):
