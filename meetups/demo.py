@@ -1,8 +1,8 @@
 """The demo data: the Vienna Deep Learning Meetup's real history, and #32 as its slide deck shows it.
 
-1. The real archive shipped in the repository (DEMO_ARCHIVE: the 2019 root README and the 66
-   per-edition READMEs of vdlm/meetups, 2016–2026) goes in through the archive import, as an
-   organizer's first import would.
+1. The real archive shipped in the repository (DEMO_ARCHIVE: the 2019 root README, today's
+   root README and the 66 per-edition READMEs of vdlm/meetups, 2016–2026) goes in through the
+   archive import, as an organizer's first import would.
 2. The #32 deck's details (shared/seed: agenda, abstracts, the raffle, the job ad, hot-topic
    sources) are written on top, keyed on natural keys (codes, slugs, positions) with
    update_or_create.
@@ -24,7 +24,11 @@ from talks.models import Person, Talk, TalkSource, TalkSpeaker
 from .models import AgendaItem, Announcement, Edition, SiteProfile, Venue
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
-DEMO_ARCHIVE = [DATA / "vdlm-meetups" / "README-018f447.md", DATA / "vdlm-meetups-repo"]
+DEMO_ARCHIVE = [
+    DATA / "vdlm-meetups" / "README-018f447.md",
+    DATA / "vdlm-meetups-current" / "README-dedb392.md",
+    DATA / "vdlm-meetups-repo",
+]
 MEETUP_GROUP_URL = "https://www.meetup.com/Vienna-Deep-Learning-Meetup/"
 GITHUB_URL = "https://github.com/vdlm/meetups"
 YOUTUBE_URL = "https://www.youtube.com/ViennaDeepLearningMeetup"

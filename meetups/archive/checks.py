@@ -175,10 +175,15 @@ def _last_before(day_after, month, day):
 
 
 def _prose_after_title(paragraphs, title_key, titles):
-    """(line index, text) of the prose that follows the line naming the title, or None."""
+    """(line index, text) of the prose that follows a line naming the title, or None.
+
+    When the title is named more than once (#46 names each talk in the invitation, then gives
+    its abstract under a line of its own further down), the longest prose is the abstract.
+    """
     lines = [(start + offset, line) for start, block in paragraphs for offset, line in enumerate(block)]
+    found = []
     for position, (index, line) in enumerate(lines):
-        if title_key not in t.key(line) or len(title_key) < 12:
+        if not _names_title(line, title_key):
             continue
         prose = []
         for _, following in lines[position + 1 :]:
@@ -192,8 +197,20 @@ def _prose_after_title(paragraphs, title_key, titles):
                 continue  # a quoted subtitle under the title
             prose.append(text)
         if prose:
-            return index, "\n\n".join(prose)
-    return None
+            found.append((index, "\n\n".join(prose)))
+    return max(found, key=lambda pair: len(pair[1]), default=None)
+
+
+def _names_title(line, title_key):
+    """Whether a line names the talk: it holds the title, or its words with one more at most
+    ("Eye Analysis : Designing a Neural Network …" in the README, "… Designing Neural Network …"
+    in the table)."""
+    if len(title_key) < 12:
+        return False
+    if title_key in t.key(line):
+        return True
+    title_words, line_words = t.words_of(title_key), t.words_of(line)
+    return len(title_words) >= 4 and title_words <= line_words and len(line_words - title_words) <= 1
 
 
 CLOSING_RE = re.compile(

@@ -54,6 +54,7 @@ class MergedTalk:
     facts: dict = field(default_factory=dict)
     speakers: Fact | None = None
     bios: dict = field(default_factory=dict)
+    files: set = field(default_factory=set)  # the files that named this talk
 
     def value(self, name, default=None):
         fact = self.facts.get(name)
@@ -134,6 +135,8 @@ class _Merger:
     def talk(self, facts):
         edition = self.archive.editions[facts.code.lower()]
         key = self._talk_key(facts.code.lower(), t.key(facts.title))
+        if key not in self.archive.talks:
+            key = self._same_speakers_key(facts) or key
         label = f"#{edition.code} '{facts.title}'"
         merged = self.archive.talks.get(key)
         if merged is None:
@@ -144,6 +147,7 @@ class _Merger:
             titles = {"title": merged.title}
             self.offer(titles, "title", facts.title, facts.where, facts.priority, label)
             merged.title = titles["title"]
+        merged.files.add(_file(facts.where))
         for name, value in facts.values.items():
             self.offer(merged.facts, name, value, facts.where, facts.priority, label)
         for name, bio in facts.bios.items():
@@ -162,6 +166,27 @@ class _Merger:
             if known_code == code and len(known) >= 20 and (known.startswith(title_key) or title_key.startswith(known)):
                 return (known_code, known)
         return (code, title_key)
+
+    def _same_speakers_key(self, facts):
+        """The talk another file gave the same edition and the same speakers under another title.
+
+        The root README's one-line topics are often shorter or older than the edition's README
+        ("NeurIPS 2020 Review" and "NeurIPS 2020 Review - Emerging topics and trends", "CommentSense"
+        and "CommentSense: An On-Device AI Browser Extension …"). Only a talk that no earlier row of
+        this file named counts, and only when it is the one such talk: a speaker with two talks in
+        one edition (#29) keeps both.
+        """
+        if not facts.speakers:
+            return None
+        code, names, file = facts.code.lower(), sorted(t.key(name) for name, _ in facts.speakers), _file(facts.where)
+        candidates = [
+            key
+            for key, talk in self.archive.talks.items()
+            if key[0] == code
+            and file not in talk.files
+            and sorted(t.key(name) for name, _ in talk.speaker_list) == names
+        ]
+        return candidates[0] if len(candidates) == 1 else None
 
     def speakers(self, merged, facts, label):
         offered = [[name, affiliation] for name, affiliation in facts.speakers]
@@ -272,6 +297,11 @@ class _Merger:
                         person.affiliation = affiliation
                 person.bio = person.bio or talk.bios.get(key, "")
             self.archive.people[key] = person
+
+
+def _file(where):
+    """'path/README.md:12' -> 'path/README.md'."""
+    return where.rsplit(":", 1)[0]
 
 
 def _talk_words(talk):

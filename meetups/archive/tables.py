@@ -255,7 +255,7 @@ class Table:
             return False
         edition_values = self._dates(values, where, code)
         speaker_cell = values.get("speaker", "")
-        if t.is_intro_speaker(speaker_cell):
+        if t.is_intro_row(speaker_cell, values.get("topic", "")):
             intro = self._link(values.get("slides", ""), code, where, "intro slides")
             video = self._details(values.get("details", ""), code, where)
             self._edition(code, where, TALK_ROW, {**edition_values, "intro_slides_url": intro, "video_url": video})

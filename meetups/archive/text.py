@@ -305,9 +305,19 @@ _SEPARATORS_RE = re.compile(r"\s+(?:/|&|and|und)\s+")
 _INTRO_SPEAKERS = {"vdlm", "vldm"}
 
 
+# Topics of the organizers' own slides in the talks tables: "Intro slides" with no speaker (#44),
+# "VDLM, Survey, Jobs, Events, Hot Papers" under two organizers' names (#49).
+_INTRO_TOPIC_RE = re.compile(r"(?:intro slides|intro\s*/|vdlm\s*,)", re.IGNORECASE)
+
+
 def is_intro_speaker(cell):
     """Speaker 'VDLM' (and the typo 'VLDM') marks the organizers' intro row, not a talk."""
     return collapse(cell).lower() in _INTRO_SPEAKERS
+
+
+def is_intro_row(speaker_cell, topic_cell):
+    """A talks-table row that holds the organizers' intro slides rather than a talk."""
+    return is_intro_speaker(speaker_cell) or bool(_INTRO_TOPIC_RE.match(collapse(topic_cell)))
 
 
 def _words(text):
