@@ -9,8 +9,9 @@ import pytest
 
 from meetups.models import Edition
 from talks.models import Person, Talk
+from tests.meetups.test_archive_export import _table_facts, export
 from tests.meetups.test_archive_families import REPO, readme, speakers_of, talks_of
-from tests.meetups.test_archive_import import DATA, ROOT_2019, run
+from tests.meetups.test_archive_import import DATA, ROOT_2019, run, snapshot, wipe
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,26 @@ def test_the_talks_a_readme_tells_in_prose_get_their_abstracts_from_it():
     assert embedded.abstract.startswith("When developing Deep Learning based algorithms")
     assert "They will highlight" not in embedded.abstract
     assert speakers_of(embedded) == [("Georg Braun", "emotion3d.ai")]
+
+
+def test_a_second_run_of_the_whole_history_changes_nothing():
+    run(ROOT_2019, ROOT_CURRENT, REPO)
+    before = snapshot()
+    output = run(ROOT_CURRENT, REPO, ROOT_2019)  # another order: the files are read in a fixed one
+    assert snapshot() == before
+    assert "Nothing changed: the database already matches the archive." in output
+
+
+def test_round_trip_of_the_whole_history_with_todays_root(tmp_path):
+    run(ROOT_2019, ROOT_CURRENT, REPO)
+    first = export("--format", "markdown")
+    before = _table_facts()
+    names = sorted(Person.objects.values_list("name", flat=True))
+    wipe()
+    (tmp_path / "README.md").write_text(first, encoding="utf-8")
+
+    run(tmp_path / "README.md")
+
+    assert _table_facts() == before
+    assert sorted(Person.objects.values_list("name", flat=True)) == names
+    assert export("--format", "markdown") == first
