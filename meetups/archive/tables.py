@@ -106,6 +106,7 @@ class Table:
                 "were not imported",
             )
             return None
+        self.short_rows = []  # (line index, cells) of rows shorter than the header
         for index, line in rows:
             cells = t.split_row(line)
             if not any(cells):
@@ -116,11 +117,12 @@ class Table:
                 c.report.skip(where, f"placeholder row ('{t.collapse(line)}'), nothing to import")
                 imported = False
             else:
-                imported = handler(self._values(cells, header, where), where)
+                imported = handler(self._values(cells, header, where, index), where)
             if imported:
                 c.summary.imported += 1
             else:
                 c.summary.skipped += 1
+        self._report_short_rows(header)
         return kind
 
     def _columns_by_content(self, header, rows):
@@ -152,13 +154,24 @@ class Table:
             "the dates: the table was read by its content",
         )
 
-    def _values(self, cells, header, where):
+    def _report_short_rows(self, header):
+        """One warning for the rows with fewer cells than the header: today's root README leaves
+        the Details column out of 92 rows, and 92 identical lines would hide the rest."""
+        if not self.short_rows:
+            return
+        (first_index, first_count), *more = self.short_rows
+        missing = ", ".join(repr(h) for h in header[first_count:])
+        also = ""
+        if more:
+            also = f" (so do {len(more)} more rows of this table, lines {more[0][0] + 1}–{more[-1][0] + 1})"
+        self.c.report.warn(
+            self.c.where(first_index),
+            f"the row has {first_count} cells, the header {len(header)}; the missing {missing} read as empty{also}",
+        )
+
+    def _values(self, cells, header, where, index):
         if len(cells) < len(header):
-            self.c.report.warn(
-                where,
-                f"the row has {len(cells)} cells, the header {len(header)}; the missing "
-                f"{', '.join(repr(h) for h in header[len(cells) :])} read as empty",
-            )
+            self.short_rows.append((index, len(cells)))
         elif len(cells) > len(header):
             extra = [cell for cell in cells[len(header) :] if cell]
             if extra:
@@ -262,7 +275,11 @@ class Table:
             return True
         title = t.collapse(values.get("topic", ""))
         if not title or t.is_placeholder(title):
-            self.c.report.skip(where, f"#{code}: no talk title in the Topic column (speaker '{speaker_cell}')")
+            date_cell = t.collapse(values.get("date", ""))
+            if not speaker_cell and t.is_placeholder(date_cell):  # today's root README: `| ... |  42 | |`
+                self.c.report.skip(where, f"#{code}: a placeholder row ('{date_cell}' and no talk), nothing to import")
+            else:
+                self.c.report.skip(where, f"#{code}: no talk title in the Topic column (speaker '{speaker_cell}')")
             return False
         self._edition(code, where, TALK_ROW, edition_values)
         speakers, doubts = t.split_speakers(speaker_cell)

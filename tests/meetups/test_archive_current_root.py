@@ -41,6 +41,15 @@ def test_the_whole_history_has_every_edition_once_and_no_talk_twice(tmp_path):
     )
     assert sorted(code for (code, _person), count in twice.items() if count > 1) == ["29"]
     assert Talk.objects.count() == 144 and Person.objects.count() == 116
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    for line, number in [(111, 42), (112, 41), (113, 40), (114, 39)]:
+        assert f"README-dedb392.md:{line}`: #{number}: a placeholder row ('...' and no talk)" in report
+    # The rows without a Details cell: one warning for the table, not 92.
+    short = [line for line in report.splitlines() if "cells, the header 6; the missing 'Details'" in line]
+    assert len(short) == 1 and short[0].endswith(
+        "README-dedb392.md:96`: the row has 5 cells, the header 6; the missing "
+        "'Details' read as empty (so do 91 more rows of this table, lines 97–187)"
+    )
 
 
 def test_a_short_root_topic_joins_the_readmes_full_title_by_its_speakers():
