@@ -78,6 +78,18 @@ class ProposalAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
         ),
     ]
 
+    def has_decide_permission(self, request):
+        return request.user.has_perm("contributions.decide_proposal")
+
+    def get_readonly_fields(self, request, obj=None):
+        """A Reviewer changes the internal notes only; the proposal stays as its proposer wrote it."""
+        readonly = super().get_readonly_fields(request, obj)
+        if self.has_decide_permission(request):
+            return readonly
+        fields = [field for _title, options in self.fieldsets for row in options["fields"] for field in (
+            row if isinstance(row, tuple) else (row,))]  # fmt: skip
+        return [*readonly, *(field for field in fields if field != "internal_notes" and field not in readonly)]
+
     def get_queryset(self, request):
         return (
             super()
@@ -154,7 +166,7 @@ class ProposalAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
         proposal = self.get_object(request, object_id)
         if proposal is None:
             raise Http404("No such proposal.")
-        if not self.has_change_permission(request, proposal):
+        if not self.has_decide_permission(request):
             raise PermissionDenied
         return Proposal.objects.filter(pk=proposal.pk)
 
@@ -268,20 +280,20 @@ class ProposalAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
                 request, f"Declined “{proposal.title}”; {proposal.name} is being told by email.", messages.SUCCESS
             )
 
-    @admin.action(description="Accept into an edition…", permissions=["change"])
+    @admin.action(description="Accept into an edition…", permissions=["decide"])
     def accept_into_edition(self, request, queryset):
         return self._accept(request, queryset, action="accept_into_edition")
 
-    @admin.action(description="Decline with a message…", permissions=["change"])
+    @admin.action(description="Decline with a message…", permissions=["decide"])
     def decline_with_message(self, request, queryset):
         return self._decline(request, queryset, action="decline_with_message")
 
-    @admin.action(description="Mark as under review (the proposer's page says so)", permissions=["change"])
+    @admin.action(description="Mark as under review (the proposer's page says so)", permissions=["decide"])
     def mark_under_review(self, request, queryset):
         moved = services.mark_under_review(queryset)
         self.message_user(request, f"{moved} proposal(s) marked as under review; only new ones change.")
 
-    @admin.action(description="Email the proposer a fresh private link", permissions=["change"])
+    @admin.action(description="Email the proposer a fresh private link", permissions=["decide"])
     def send_link(self, request, queryset):
         base_url = request.build_absolute_uri("/")
         sent = 0
@@ -300,6 +312,6 @@ class ProposalAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["decision_links"] = bool(obj and obj.is_open and self.has_change_permission(request, obj))
+        context["decision_links"] = bool(obj and obj.is_open and self.has_decide_permission(request))
         return super().render_change_form(request, context, add, change, form_url, obj)
 

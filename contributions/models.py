@@ -126,6 +126,8 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # Changing a proposal is writing its internal notes (Reviewers); the decisions are apart.
+        permissions = [("decide_proposal", "Can accept, decline and answer proposals")]
         constraints = [
             # The retention rule counts from these timestamps: a decided or withdrawn
             # proposal without one would be kept forever.

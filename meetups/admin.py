@@ -38,7 +38,9 @@ class SiteProfileAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        # There is only one profile: go straight to it.
+        # There is only one profile: go straight to it (for those who may see it at all).
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         profile = SiteProfile.load()
         return redirect(reverse("admin:meetups_siteprofile_change", args=[profile.pk]))
 

@@ -155,3 +155,15 @@ def door_figures(edition_id):
         "checked_in": checked_in,
         "no_shows": going_seats - checked_in,
     }
+
+
+def door_is_open_to(user, edition, today=None):
+    """Who may open an edition's check-in page: those who manage RSVPs, any time; the Door role
+    (check_in alone), only around the evening itself, from the day before to the day after."""
+    if user.has_perm("rsvps.manage_rsvps"):
+        return True
+    if not user.has_perm("rsvps.check_in"):
+        return False
+    today = today or timezone.localdate()
+    last_day = edition.end_date or edition.start_date
+    return edition.start_date - datetime.timedelta(days=1) <= today <= last_day + datetime.timedelta(days=1)

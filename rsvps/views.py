@@ -212,6 +212,8 @@ def _door_edition(request, code):
         raise PermissionDenied
     edition = get_object_or_404(Edition, code__iexact=code)
     get_object_or_404(RsvpSettings, edition=edition)
+    if not door.door_is_open_to(request.user, edition):
+        raise PermissionDenied("The check-in page of this edition opens the day before it.")
     return edition
 
 

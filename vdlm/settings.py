@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "outbox",
     "members",
     "rsvps",
+    "accounts",
 ]
 # Django 6 has the Tasks framework built in; on 5.2 the django-tasks backport is its app.
 if importlib.util.find_spec("django.tasks") is None:
@@ -230,6 +231,8 @@ CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="")
 RATELIMIT_IP_META_KEY = "vdlm.middleware.client_ip"
 
 # --- Auth -----------------------------------------------------------------
+# Pages outside the admin that need an account (the door's check-in page) sign in there too.
+LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out user+address before the password is even checked.
     "axes.backends.AxesStandaloneBackend",

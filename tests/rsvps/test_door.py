@@ -5,7 +5,9 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
+from meetups.models import Edition
 from rsvps import door, services
 from rsvps.models import CheckIn, Rsvp, RsvpSettings
 from tests.factories import EditionFactory, UserFactory
@@ -98,6 +100,10 @@ def test_the_door_needs_its_permission_and_shows_the_qr_on_the_rsvp_page(client,
     client.force_login(volunteer)
     assert client.get(f"/meetups/{edition.code}/door/").status_code == 403
     volunteer.user_permissions.add(Permission.objects.get(codename="check_in"))
+    # Two weeks before the evening the door page is not open to the Door role yet (the Organizers'
+    # manage_rsvps opens it any time); the day before it is.
+    assert client.get(f"/meetups/{edition.code}/door/").status_code == 403
+    Edition.objects.filter(pk=edition.pk).update(start_date=timezone.localdate() + datetime.timedelta(days=1))
     page = client.get(f"/meetups/{edition.code}/door/").content.decode()
     assert "Ada Lovelace" in page and "ada@example.org" not in page
     assert client.get(f"/admin/rsvps/rsvp/guest-list/{edition.pk}/").status_code == 403

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles_after_migrate(sender, **kwargs):
+    # With the live registry, not the migration's: apps without migrations (django_rq's queue
+    # page, when the RQ backend is on) have permissions the Organizers must hold too.
+    from django.apps import apps
+
+    from .services import sync_roles
+
+    sync_roles(apps)
+
+
+class AccountsConfig(AppConfig):
+    """The organizers' accounts: the roles (groups) and what each may do."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "accounts"
+    verbose_name = "Accounts and roles"
+
+    def ready(self):
+        # After every `migrate` the groups are set back to accounts/roles.py, new models included.
+        post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="accounts.sync_roles")
