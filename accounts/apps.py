@@ -20,5 +20,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self):
+        from django.contrib.auth.signals import user_login_failed
+
+        from .lockout import tell_the_owner
+
         # After every `migrate` the groups are set back to accounts/roles.py, new models included.
         post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="accounts.sync_roles")
+        user_login_failed.connect(tell_the_owner, dispatch_uid="accounts.tell_the_owner")

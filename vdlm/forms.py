@@ -1,5 +1,6 @@
 """Forms the site needs outside any one app."""
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 
 
@@ -16,8 +17,12 @@ class AdminLoginForm(AdminAuthenticationForm):
     """
 
     def clean(self):
-        """Refuse an over-long user name as a failed login; everything else is Django's."""
+        """Refuse an over-long user name as a failed login, and a locked name with the reason; the rest is Django's."""
+        from accounts import lockout
+
         username = self.cleaned_data.get("username")
         if username is not None and len(username) > self.fields["username"].max_length:
             raise self.get_invalid_login_error()
+        if username and lockout.is_locked(username):
+            raise forms.ValidationError(lockout.lock_message(username), code="locked")
         return super().clean()

@@ -236,6 +236,8 @@ LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out user+address before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # Then: refuses a user name that failed too often from all addresses together (accounts/lockout.py).
+    "accounts.lockout.NameLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -250,6 +252,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # that says so. Attempts are counted in the database, which every app server shares.
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Besides axes' lock per user name and address: a user name that failed this often within the
+# hour, from any number of addresses, is locked for an hour and its owner mailed (accounts/lockout.py).
+LOGIN_NAME_FAILURE_LIMIT = env.int("DJANGO_LOGIN_NAME_FAILURE_LIMIT", default=20)
+LOGIN_NAME_LOCKOUT = datetime.timedelta(hours=env.float("DJANGO_LOGIN_NAME_LOCKOUT_HOURS", default=1))
 AXES_COOLOFF_TIME = datetime.timedelta(hours=env.float("DJANGO_LOGIN_LOCKOUT_HOURS", default=1))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vdlm.middleware.login_lockout_response"

@@ -1,6 +1,9 @@
 """Guessing an organizer's password in the admin stops after five tries, per user name and address."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -115,3 +118,40 @@ def test_the_longest_possible_user_name_still_counts_as_a_login_attempt(organize
     assert response.status_code == 200
     assert "Please enter the correct username and password" in response.content.decode()
     assert AccessAttempt.objects.filter(username=name).count() == 1
+
+
+def test_twenty_failures_from_four_addresses_lock_the_name_everywhere_and_mail_the_owner(
+    organizer, mailoutbox, django_capture_on_commit_callbacks
+):
+    organizer.email = "anna@example.org"
+    organizer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        for address in ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"]:
+            guesser = Client(REMOTE_ADDR=address)
+            for _ in range(5):
+                _login(guesser, "anna", "wrong-password-guess")
+    # From a fifth address, even the right password is refused, with the reason.
+    anna = Client(REMOTE_ADDR="198.51.100.20")
+    response = _login(anna, "anna", "a-long-test-password")
+    assert response.status_code == 200 and "_auth_user_id" not in anna.session
+    page = " ".join(response.content.decode().split())
+    assert "This user name is locked for" in page and "failed to sign in 20 times" in page
+    # The owner got one mail when the name locked.
+    mails = [mail for mail in mailoutbox if mail.to == ["anna@example.org"]]
+    assert len(mails) == 1 and "locked for an hour" in mails[0].subject
+    assert "20 times" in mails[0].body
+    # Another name from the same addresses is not affected.
+    SuperUserFactory(username="ben")
+    assert _login(Client(REMOTE_ADDR="203.0.113.9"), "ben", "a-long-test-password").status_code == 302
+    # An hour after the last failure, Anna gets in again.
+    with time_machine.travel(datetime.timedelta(hours=1, minutes=1)):
+        assert _login(Client(REMOTE_ADDR="198.51.100.20"), "anna", "a-long-test-password").status_code == 302
+
+
+def test_a_name_without_an_account_locks_the_same_way(db):
+    for address in ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"]:
+        guesser = Client(REMOTE_ADDR=address)
+        for _ in range(5):
+            _login(guesser, "nobody-here", "wrong-password-guess")
+    response = _login(Client(REMOTE_ADDR="198.51.100.20"), "nobody-here", "whatever")
+    assert "This user name is locked for" in " ".join(response.content.decode().split())
