@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from audit import services as audit
+from audit.models import AuditEntry
 from raffles.admin import RaffleOfEditionInline
 from rsvps.admin import RsvpSettingsInline
 from sponsors.models import Sponsorship
@@ -43,6 +45,14 @@ class SiteProfileAdmin(admin.ModelAdmin):
             raise PermissionDenied
         profile = SiteProfile.load()
         return redirect(reverse("admin:meetups_siteprofile_change", args=[profile.pk]))
+
+
+def _audit_publishing(request, editions, published):
+    if not editions:
+        return
+    codes = ", ".join(f"#{edition.code}" for edition in editions)
+    action = AuditEntry.Action.PUBLISH if published else AuditEntry.Action.UNPUBLISH
+    audit.record(action, f"{'published' if published else 'unpublished'} {codes}", request=request, objects=editions)
 
 
 @admin.register(Venue)
@@ -201,6 +211,8 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if "published" in form.changed_data:
+            _audit_publishing(request, [obj], obj.published)
         created = services.set_host(obj, form.cleaned_data.get("host"), form.cleaned_data.get("new_venue_address", ""))
         if created is not None:
             self.message_user(
@@ -255,12 +267,14 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
         checks = services.publish_checklist(edition)
         blocked = any(check.level == "blocker" for check in checks)
         if request.method == "POST" and "unpublish" in request.POST and edition.published:
-            services.set_published([edition], False)
+            unpublished, _ = services.set_published([edition], False)
+            _audit_publishing(request, unpublished, False)
             message = f"#{edition.code} is a draft again: visitors no longer see it."
             self.message_user(request, message, messages.SUCCESS)
             return redirect(change_url)
         if request.method == "POST" and "publish" in request.POST and not edition.published and not blocked:
             changed, refused = services.set_published([edition], True)
+            _audit_publishing(request, changed, True)
             for _edition, reason in refused:
                 self.message_user(request, f"#{edition.code} was not published: {reason}", messages.ERROR)
             if changed:
@@ -312,6 +326,7 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     @admin.action(description="Publish selected editions", permissions=["publish"])
     def publish(self, request, queryset):
         published, refused = services.set_published(queryset, True)
+        _audit_publishing(request, published, True)
         if published:
             self.message_user(request, f"Published {len(published)} edition(s).", messages.SUCCESS)
         for edition, reason in refused:
@@ -320,6 +335,7 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     @admin.action(description="Unpublish selected editions (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         unpublished, _ = services.set_published(queryset, False)
+        _audit_publishing(request, unpublished, False)
         self.message_user(request, f"Unpublished {len(unpublished)} edition(s).", messages.SUCCESS)
 
     def _archive_download(self, request, queryset, format_name):

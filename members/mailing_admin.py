@@ -15,6 +15,8 @@ from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from audit import services as audit
+from audit.models import AuditEntry
 from meetups.models import Edition
 
 from . import mailings
@@ -184,6 +186,12 @@ class MailingAdmin(admin.ModelAdmin):
         except mailings.SendRefused as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
         else:
+            audit.record(
+                AuditEntry.Action.MAILING_SENT,
+                f"“{mailing.subject}” to {mailing.recipient_count} member(s)",
+                request=request,
+                objects=[mailing],
+            )
             self.message_user(
                 request,
                 f"Sending to {mailing.recipient_count} member(s). This page shows how far it got.",

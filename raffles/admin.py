@@ -1,5 +1,4 @@
 import csv
-import logging
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,6 +7,8 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from audit import services as audit
+from audit.models import AuditEntry
 from vdlm.admin_utils import CheckedAutocompleteMixin, RecordAdmin
 from vdlm.spreadsheets import safe_cell
 
@@ -15,7 +16,6 @@ from . import services
 from .models import Raffle, RaffleDraw, RaffleEntry
 
 # Who drew, exported or erased what, and when (OWASP ASVS V7): counts and ids, never an address.
-audit = logging.getLogger("vdlm.audit")
 
 
 class RaffleOfEditionForm(forms.ModelForm):
@@ -135,12 +135,11 @@ class RaffleAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
             except services.DrawError as error:
                 self.message_user(request, f"Raffle “{raffle.title}”: {error}", messages.ERROR)
                 continue
-            audit.info(
-                "raffle draw %s of raffle %s by %s (%s eligible)",
-                record.sequence,
-                raffle.pk,
-                request.user.get_username(),
-                record.eligible_count,
+            audit.record(
+                AuditEntry.Action.REDRAW if redraw else AuditEntry.Action.DRAW,
+                f"draw {record.sequence} of “{raffle.title}” among {record.eligible_count} eligible entries",
+                request=request,
+                objects=[raffle, record],
             )
             winners = ", ".join(entry.email for entry in services.winner_entries(record))
             self.message_user(
@@ -174,7 +173,9 @@ class RaffleAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     @admin.action(description="Export the entries of the selected raffles as CSV", permissions=["export"])
     def export_entries_csv(self, request, queryset):
         entries = RaffleEntry.objects.filter(raffle__in=queryset)
-        audit.info("raffle entries exported by %s: %s entries", request.user.get_username(), entries.count())
+        audit.record(
+            AuditEntry.Action.EXPORT, f"{entries.count()} raffle entries as CSV", request=request, objects=queryset
+        )
         return entries_csv(entries)
 
 
@@ -274,7 +275,10 @@ class RaffleEntryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export the selected entries as CSV", permissions=["export"])
     def export_csv(self, request, queryset):
-        audit.info("raffle entries exported by %s: %s entries", request.user.get_username(), queryset.count())
+        raffles = Raffle.objects.filter(entries__in=queryset).distinct()
+        audit.record(
+            AuditEntry.Action.EXPORT, f"{queryset.count()} raffle entries as CSV", request=request, objects=raffles
+        )
         return entries_csv(queryset)
 
     @admin.action(
@@ -285,7 +289,7 @@ class RaffleEntryAdmin(admin.ModelAdmin):
         from vdlm.erasure import erase_everywhere
 
         emails = {entry.email.lower() for entry in queryset if not entry.anonymised_at}
-        results = [erase_everywhere(email, by=request.user.get_username()) for email in emails]
+        results = [erase_everywhere(email, request=request) for email in emails]
         erased = sum(result["raffle entries"] for result in results)
         elsewhere = sum(result["RSVPs"] + result["list addresses"] for result in results)
         self.message_user(

@@ -1,7 +1,6 @@
 """RSVPs in the admin: an edition's settings on its page, the people per edition, changes that keep the seats' count."""
 
 import csv
-import logging
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,13 +10,13 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from audit import services as audit
+from audit.models import AuditEntry
 from vdlm.admin_utils import RecordAdmin
 from vdlm.spreadsheets import safe_cell
 
 from . import door, services
 from .models import CheckIn, Rsvp, RsvpChange, RsvpSettings
-
-audit = logging.getLogger("vdlm.audit")
 
 
 class RsvpSettingsFormSet(forms.BaseInlineFormSet):
@@ -144,10 +143,18 @@ class RsvpAdmin(admin.ModelAdmin):
             if request.POST.get("action") == "revoke":
                 door.revoke_guest_list_link(rsvp_settings)
                 services.log(rsvp_settings, "Guest list link revoked", by=request.user)
+                audit.record(
+                    AuditEntry.Action.GUEST_LIST_REVOKED, f"the guest list link of {rsvp_settings.edition}",
+                    request=request, objects=[rsvp_settings.edition],
+                )  # fmt: skip
                 self.message_user(request, "The guest list link no longer works.", messages.SUCCESS)
             else:
                 door.new_guest_list_link(rsvp_settings)
                 services.log(rsvp_settings, "New guest list link", by=request.user)
+                audit.record(
+                    AuditEntry.Action.GUEST_LIST_LINK, f"a new guest list link for {rsvp_settings.edition}",
+                    request=request, objects=[rsvp_settings.edition],
+                )  # fmt: skip
                 self.message_user(request, "A new guest list link: any earlier one no longer works.", messages.SUCCESS)
             return HttpResponseRedirect(request.path)
         token = door.guest_list_token(rsvp_settings)
@@ -190,7 +197,11 @@ class RsvpAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export the selected RSVPs as CSV (addresses and answers)", permissions=["export"])
     def export_csv(self, request, queryset):
-        audit.info("RSVPs exported by %s: %s rows", request.user.get_username(), queryset.count())
+        editions = {entry.edition for entry in queryset.select_related("edition")}
+        audit.record(
+            AuditEntry.Action.EXPORT, f"{queryset.count()} RSVPs as CSV (addresses, answers)", request=request,
+            objects=editions,
+        )  # fmt: skip
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="rsvps.csv"'
         writer = csv.writer(response)

@@ -5,23 +5,24 @@ forgotten: raffle entries (anonymised: a draw stays verifiable), RSVPs and their
 invitations list, and the mail sent to the address.
 """
 
-import logging
-
+from audit import services as audit
+from audit.models import AuditEntry
 from members import services as members
 from outbox import services as outbox
 from raffles import services as raffles
 from rsvps import services as rsvps
 
-audit = logging.getLogger("vdlm.audit")
 
-
-def erase_everywhere(email, by=""):
-    """Returns {what: how many} erased."""
+def erase_everywhere(email, *, request=None, by=None):
+    """Returns {what: how many} erased; the audit trail gets the counts (never the address)."""
     erased = {
         "raffle entries": raffles.erase_person(email),
         "RSVPs": rsvps.erase_person(email),
         "list addresses": members.erase_person(email),
         "sent mails": outbox.erase_recipient(email),
     }
-    audit.info("person erased by %s: %s", by or "a command", ", ".join(f"{n} {what}" for what, n in erased.items()))
+    audit.record(
+        AuditEntry.Action.ERASE, "a person: " + ", ".join(f"{n} {what}" for what, n in erased.items()),
+        request=request, by=by,
+    )  # fmt: skip
     return erased

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "outbox",
     "members",
     "rsvps",
+    "audit",
     "accounts",
 ]
 # Django 6 has the Tasks framework built in; on 5.2 the django-tasks backport is its app.
@@ -252,6 +253,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # that says so. Attempts are counted in the database, which every app server shares.
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The audit trail (audit/): sensitive actions are kept this long, then purged by `purge_audit`.
+AUDIT_RETENTION = datetime.timedelta(days=env.int("AUDIT_RETENTION_DAYS", default=730))
 # Besides axes' lock per user name and address: a user name that failed this often within the
 # hour, from any number of addresses, is locked for an hour and its owner mailed (accounts/lockout.py).
 LOGIN_NAME_FAILURE_LIMIT = env.int("DJANGO_LOGIN_NAME_FAILURE_LIMIT", default=20)

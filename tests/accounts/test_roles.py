@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "organizers.md"
 ROLES_IN_DOCS = [ORGANIZER, EDITOR, REVIEWER, DOOR, HOST_CONTACT]
-PAGE_ROW = re.compile(r"^\| `(\w+\.\w+)`(?: \(inline\))? \| (.+) \|$")
+PAGE_ROW = re.compile(r"^\| `(\w+\.\w+)`(?: \([^)]*\))? \| (.+) \|$")
 ACTION_ROW = re.compile(r"^\| `(\w+\.\w+)`: (\w+) \| (.+) \|$")
 EVERYTHING = "everything"
 

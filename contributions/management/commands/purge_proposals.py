@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import record_purge
 from contributions.services import purge_proposals
 
 
@@ -20,4 +21,5 @@ class Command(BaseCommand):
         if days is not None and days < 0:
             raise CommandError("Days cannot be negative.")
         count = purge_proposals(retention_days=days)
+        record_purge("purge_proposals", proposals_anonymised=count)
         self.stdout.write(f"Anonymised {count} declined or withdrawn proposal{'' if count == 1 else 's'}.")

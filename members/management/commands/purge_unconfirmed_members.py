@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from audit.services import record_purge
 from members.services import purge_unconfirmed
 
 
@@ -9,4 +10,6 @@ class Command(BaseCommand):
     help = "Delete invitation-list addresses that were never confirmed."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"Deleted {purge_unconfirmed()} unconfirmed address(es).")
+        deleted = purge_unconfirmed()
+        record_purge("purge_unconfirmed_members", unconfirmed_addresses=deleted)
+        self.stdout.write(f"Deleted {deleted} unconfirmed address(es).")

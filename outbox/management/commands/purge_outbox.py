@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from audit.services import record_purge
 from outbox.services import purge_sent
 
 
@@ -11,4 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deleted = purge_sent()
+        record_purge("purge_outbox", sent_mails=deleted)
         self.stdout.write(f"Deleted {deleted} sent mail(s) older than {settings.OUTBOX_KEEP_SENT_DAYS} days.")

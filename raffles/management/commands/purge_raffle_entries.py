@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import record_purge
 from raffles.services import purge_entries
 
 
@@ -21,4 +22,5 @@ class Command(BaseCommand):
         if (days is not None and days < 0) or (claim_days is not None and claim_days < 0):
             raise CommandError("Days cannot be negative.")
         non_winners, winners = purge_entries(retention_days=days, claim_days=claim_days)
+        record_purge("purge_raffle_entries", entries_anonymised=non_winners, winner_entries_anonymised=winners)
         self.stdout.write(f"Anonymised {non_winners} non-winner and {winners} winner entries.")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from audit.services import record_purge
 from rsvps.history import purge_history, record_attendance
 from rsvps.models import RsvpSettings
 from rsvps.services import purge_past
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             record_attendance(edition_id)
         deleted = purge_past()
         forgotten = purge_history()
+        record_purge("purge_rsvps", RSVP_rows=deleted, attendance_records=forgotten)
         self.stdout.write(f"Attendance recorded for {len(editions)} edition(s) that are over.")
         self.stdout.write(f"Deleted {deleted} row(s) of RSVPs older than {settings.RSVP_KEEP_DAYS} days.")
         self.stdout.write(f"Deleted {forgotten} attendance record(s) older than {settings.RSVP_HISTORY_DAYS} days.")
