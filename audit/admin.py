@@ -1,12 +1,7 @@
-"""The audit trail in the admin: readable by those who may view it (Organizers), editable by nobody;
-and the user admin, which records role and staff changes in it."""
+"""The audit trail in the admin: readable by those who may view it (Organizers), editable by nobody."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group
 
-from . import services
 from .models import AuditEntry
 
 
@@ -27,40 +22,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-User = get_user_model()
-WATCHED = ("groups", "is_staff", "is_superuser")
-
-
-class AuditedUserAdmin(UserAdmin):
-    """Django's user admin; a change of groups (roles), staff or superuser status is audited."""
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change or not set(WATCHED) & set(form.changed_data):
-            return
-        initial_groups = [getattr(group, "pk", group) for group in form.initial.get("groups") or []]
-        before = (
-            form.initial.get("is_staff"),
-            form.initial.get("is_superuser"),
-            sorted(Group.objects.filter(pk__in=initial_groups).values_list("name", flat=True)),
-        )
-        user = form.instance
-        after = (user.is_staff, user.is_superuser, sorted(user.groups.values_list("name", flat=True)))
-        services.record(
-            services.AuditEntry.Action.ROLE_CHANGE,
-            f"{user.get_username()}: {_shown(before)} → {_shown(after)}",
-            request=request,
-            objects=[user],
-        )
-
-
-def _shown(standing):
-    staff, superuser, groups = standing
-    flags = [word for word, on in (("staff", staff), ("superuser", superuser)) if on]
-    return ", ".join([*groups, *flags]) or "no role"
-
-
-admin.site.unregister(User)
-admin.site.register(User, AuditedUserAdmin)

@@ -11,6 +11,9 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 from vdlm.settings import *  # noqa: E402,F403
 
 SECURE_SSL_REDIRECT = False
+# The admin tests sign in with force_login and no second factor; tests/accounts/test_second_factor.py
+# turns it on and walks the admin as an account that has not proved one.
+SECOND_FACTOR_REQUIRED = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "csp",
     "axes",
+    # Two-factor sign-in (accounts/second_factor.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "vdlm.apps.VdlmConfig",
     "meetups",
     "talks",
@@ -100,6 +104,9 @@ MIDDLEWARE = [
     "vdlm.middleware.UnreadableFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor (if any) this session proved; then: none yet, no admin (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -253,6 +260,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # that says so. Attempts are counted in the database, which every app server shares.
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two-factor sign-in for every staff account with access to personal data or destructive actions
+# (all but the Door role). On unless DJANGO_DEBUG is (`make run`'s demo admin signs in with its
+# password alone); set SECOND_FACTOR_REQUIRED=true to try the enrolment locally.
+SECOND_FACTOR_REQUIRED = env.bool("SECOND_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Vienna Deep Learning Meetup")
 # The audit trail (audit/): sensitive actions are kept this long, then purged by `purge_audit`.
 AUDIT_RETENTION = datetime.timedelta(days=env.int("AUDIT_RETENTION_DAYS", default=730))
 # Besides axes' lock per user name and address: a user name that failed this often within the

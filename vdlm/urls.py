@@ -18,6 +18,8 @@ admin.site.login_form = AdminLoginForm
 handler400 = "vdlm.views.bad_request"
 
 urlpatterns = [
+    # The second factor's pages, before the admin's own (accounts/second_factor.py).
+    path("admin/second-factor/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     # Before meetups.urls, so the deck never depends on how meetups matches its paths.
     path("", include("decks.urls")),
