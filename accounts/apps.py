@@ -2,14 +2,20 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _sync_roles_after_migrate(sender, **kwargs):
+def _sync_roles_after_migrate(sender, apps, **kwargs):
+    # As Django's own create_permissions: nothing to do where auth is not migrated (back to zero).
+    try:
+        apps.get_model("auth", "Permission")
+        apps.get_model("contenttypes", "ContentType")
+    except LookupError:
+        return
     # With the live registry, not the migration's: apps without migrations (django_rq's queue
     # page, when the RQ backend is on) have permissions the Organizers must hold too.
-    from django.apps import apps
+    from django.apps import apps as live
 
     from .services import sync_roles
 
-    sync_roles(apps)
+    sync_roles(live)
 
 
 class AccountsConfig(AppConfig):

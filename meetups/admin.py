@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from audit import services as audit
 from audit.models import AuditEntry
+from history.admin import HistoryAdmin
 from raffles.admin import RaffleOfEditionInline
 from rsvps.admin import RsvpSettingsInline
 from sponsors.models import Sponsorship
@@ -26,7 +27,7 @@ from .models import AgendaItem, Announcement, Edition, SiteProfile, Venue
 
 
 @admin.register(SiteProfile)
-class SiteProfileAdmin(admin.ModelAdmin):
+class SiteProfileAdmin(HistoryAdmin):
     list_display = ["group_name", "hashtag", "members_count", "contact_email"]
     fieldsets = [
         (None, {"fields": ["group_name", "hashtag", "tagline", "members_count", "contact_email"]}),
@@ -56,7 +57,7 @@ def _audit_publishing(request, editions, published):
 
 
 @admin.register(Venue)
-class VenueAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class VenueAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     list_display = ["name", "organisation", "capacity", "edition_count"]
     search_fields = ["name", "address", "organisation__name"]
     autocomplete_fields = ["organisation"]
@@ -149,7 +150,7 @@ class HostListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Edition)
-class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class EditionAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     list_display = [
         "code",
         "display_title",
@@ -185,7 +186,8 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     actions = ["clone_as_next_edition", "publish", "unpublish", "download_markdown", "download_csv", "download_json"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": [("code", "number", "kind"), "title", "topic", ("published", "cancelled")]}),
+        # loaded_version: hidden, the edit check of history/concurrency.py.
+        (None, {"fields": [("code", "number", "kind"), "title", "topic", ("published", "cancelled"), "loaded_version"]}),  # noqa: E501
         (
             "When and where",
             {
@@ -363,7 +365,7 @@ class EditionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class AgendaItemAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     list_display = ["title", "edition", "position", "kind", "start_time"]
     list_filter = ["kind"]
     search_fields = ["title", "edition__code"]
@@ -372,7 +374,7 @@ class AgendaItemAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class AnnouncementAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     list_display = ["title", "edition", "position", "preview"]
     search_fields = ["title", "body", "edition__code"]
     list_select_related = ["edition"]

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 
+from history.concurrency import VersionCheckedForm
 from sponsors.models import Organisation, Sponsorship
 from vdlm.admin_utils import CheckedAutocompleteSelect
 
@@ -10,7 +11,7 @@ from . import services
 from .models import Edition
 
 
-class EditionAdminForm(forms.ModelForm):
+class EditionAdminForm(VersionCheckedForm):
     host = forms.ModelChoiceField(
         label="venue host",
         queryset=Organisation.objects.all(),

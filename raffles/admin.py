@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditEntry
+from history.admin import HistoryAdmin
 from vdlm.admin_utils import CheckedAutocompleteMixin, RecordAdmin
 from vdlm.spreadsheets import safe_cell
 
@@ -74,7 +75,7 @@ class RaffleDrawInline(admin.StackedInline):
 
 
 @admin.register(Raffle)
-class RaffleAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class RaffleAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     list_display = ["title", "edition", "prize", "opens_at", "closes_at", "status", "entries", "correct_entries"]
     list_filter = ["status"]
     search_fields = ["title", "question", "prize"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from history.admin import HistoryAdmin
 from vdlm.admin_ordering import OrderedTabularInline
 from vdlm.admin_utils import CheckedAutocompleteMixin, image_preview
 
@@ -17,7 +18,7 @@ class SponsorshipOfOrganisationInline(CheckedAutocompleteMixin, admin.TabularInl
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "website", "hosted_count", "thumbnail"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -47,7 +48,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sponsorship)
-class SponsorshipAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class SponsorshipAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     list_display = ["organisation", "edition", "role", "note"]
     list_filter = ["role"]
     search_fields = ["organisation__name", "edition__code"]
@@ -83,7 +84,7 @@ class JobAdStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(JobAd)
-class JobAdAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class JobAdAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     list_display = ["title", "organisation", "published_on", "expires_on", "status"]
     list_filter = [JobAdStatusFilter, "organisation"]
     search_fields = ["title", "tagline", "organisation__name"]

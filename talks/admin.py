@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from history.admin import HistoryAdmin
 from vdlm.admin_ordering import OrderedTabularInline
 from vdlm.admin_utils import CheckedAutocompleteMixin, image_preview
 
@@ -22,7 +23,7 @@ class TalkSourceInline(OrderedTabularInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class TalkAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     list_display = ["title", "edition", "kind", "speaker_names", "has_slides", "has_video"]
     list_filter = ["kind", "edition__published", ("edition__start_date", admin.DateFieldListFilter)]
     search_fields = ["title", "subtitle", "abstract", "speakers__name", "edition__code"]
@@ -61,7 +62,7 @@ class TalkOfPersonInline(CheckedAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "affiliation", "talk_count", "thumbnail"]
     search_fields = ["name", "affiliation", "email"]
     prepopulated_fields = {"slug": ["name"]}

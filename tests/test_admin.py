@@ -80,6 +80,8 @@ def test_every_changelist_add_and_change_page_opens(organizer_client, demo):
         }
         if opts.model_name == "checkin" and not model._default_manager.exists():
             continue  # the demo's only RSVPs are for an evening that has not come yet
+        if opts.app_label in {"otp_totp", "otp_static", "audit"} and not model._default_manager.exists():
+            continue  # second factors and the audit trail: tests/accounts and tests/audit open them
         obj = model._default_manager.first()
         assert obj is not None, f"demo data has no {opts.model_name}"
         change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])

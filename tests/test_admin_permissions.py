@@ -148,10 +148,16 @@ def test_each_action_works_with_its_own_permission(client, closed_raffle, caplog
     _run_action(client, RaffleEntry, "erase_people", entries[:1])
     assert RaffleEntry.objects.filter(anonymised_at__isnull=False).count() == 1
 
-    # Each is in the audit log, by whom, without anybody's address.
+    # Each is in the audit trail (and the vdlm.audit log), by whom, without anybody's address.
+    from audit.models import AuditEntry
+
+    trail = list(AuditEntry.objects.order_by("pk"))
+    assert [entry.action for entry in trail] == ["publish", "export", "draw", "export", "erase"]
+    assert all(entry.actor == user for entry in trail)
     audit = [record.getMessage() for record in caplog.records if record.name == "vdlm.audit"]
-    assert len(audit) == 4 and all(user.username in line for line in audit)
+    assert len(audit) == 5 and all(user.username in line for line in audit)
     assert not any(entry.email in line for entry in entries for line in audit)
+    assert not any(entry.email in str(row.objects_affected) + row.summary for entry in entries for row in trail)
 
 
 @pytest.fixture

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "members",
     "rsvps",
     "audit",
+    # The history of content edits (history/): django-reversion's versions, revert and recover.
+    "reversion",
+    "history",
     "accounts",
 ]
 # Django 6 has the Tasks framework built in; on 5.2 the django-tasks backport is its app.

@@ -1,0 +1,124 @@
+"""The history of content edits: every admin save is a version (who, when), a version can be
+reverted to (itself a new version), a deleted edition comes back with its agenda and talks, and
+a second organizer's stale form does not overwrite the first one's save."""
+
+import re
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import reverse
+from reversion.models import Version
+
+from meetups.models import AgendaItem, Edition
+from raffles.models import RaffleEntry
+from talks.models import Talk
+from tests.admin_forms import form_data
+from tests.factories import (
+    AgendaItemFactory,
+    EditionFactory,
+    PersonFactory,
+    RaffleEntryFactory,
+    RaffleFactory,
+    SuperUserFactory,
+    TalkFactory,
+    TalkSpeakerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def organizer(name):
+    client = Client()
+    client.force_login(SuperUserFactory(username=name))
+    return client
+
+
+def change_url(edition):
+    return reverse("admin:meetups_edition_change", args=[edition.pk])
+
+
+def save(client, edition, **changes):
+    data = form_data(client.get(change_url(edition)), Edition)
+    data.update({name: [value] for name, value in changes.items()})
+    return client.post(change_url(edition), data)
+
+
+def test_every_save_is_a_version_and_a_revert_is_a_new_one():
+    edition = EditionFactory(title="First title")
+    anna = organizer("anna")
+    assert save(anna, edition, title="Second title").status_code == 302
+    assert save(anna, edition, title="Third title").status_code == 302
+    history = anna.get(reverse("admin:meetups_edition_history", args=[edition.pk])).content.decode()
+    assert history.count("anna") >= 2
+    versions = Version.objects.get_for_object(edition)
+    assert [version.field_dict["title"] for version in versions] == ["Third title", "Second title"]
+    second = versions[1]
+    revision_url = reverse("admin:meetups_edition_revision", args=[edition.pk, second.pk])
+    page = anna.get(revision_url)
+    assert page.status_code == 200
+    assert anna.post(revision_url, form_data(page, Edition)).status_code == 302
+    edition.refresh_from_db()
+    assert edition.title == "Second title"
+    assert [version.field_dict["title"] for version in Version.objects.get_for_object(edition)] == [
+        "Second title",
+        "Third title",
+        "Second title",
+    ]
+
+
+def test_a_deleted_edition_comes_back_with_its_agenda_and_talks():
+    edition = EditionFactory(title="The evening to keep")
+    for position in range(3):
+        AgendaItemFactory(edition=edition, position=(position + 1) * 10)
+    talk = TalkFactory(edition=edition, title="Sparse attention")
+    TalkSpeakerFactory(talk=talk, person=PersonFactory(name="Ada Lovelace"), affiliation="Analytical Engines")
+    raffle = RaffleFactory(edition=edition)
+    RaffleEntryFactory(raffle=raffle)
+    anna = organizer("anna")
+    delete_url = reverse("admin:meetups_edition_delete", args=[edition.pk])
+    assert anna.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Edition.objects.filter(pk=edition.pk).exists() and not Talk.objects.filter(pk=talk.pk).exists()
+
+    deleted = anna.get(reverse("admin:meetups_edition_recoverlist")).content.decode()
+    assert "The evening to keep" in deleted
+    (version_id,) = re.findall(r"/admin/meetups/edition/recover/(\d+)/", deleted)
+    recover_url = reverse("admin:meetups_edition_recover", args=[version_id])
+    page = anna.get(recover_url)
+    assert anna.post(recover_url, form_data(page, Edition)).status_code == 302
+
+    back = Edition.objects.get(pk=edition.pk)
+    assert back.title == "The evening to keep"
+    assert AgendaItem.objects.filter(edition=back).count() == 3
+    (talk_back,) = back.talks.all()
+    assert talk_back.title == "Sparse attention"
+    assert [(s.person.name, s.affiliation) for s in talk_back.talk_speakers.all()] == [
+        ("Ada Lovelace", "Analytical Engines")
+    ]
+    # Personal data is never kept in a version (the raffle's entries are not content).
+    entry_type = ContentType.objects.get_for_model(RaffleEntry)
+    assert not Version.objects.filter(content_type=entry_type).exists()
+
+
+def test_a_second_organizer_does_not_overwrite_the_first_without_knowing():
+    edition = EditionFactory(title="Agents in 2026", topic="AI agents")
+    anna, ben = organizer("anna"), organizer("ben")
+    bens_form = form_data(ben.get(change_url(edition)), Edition)  # Ben opens the edition…
+    assert save(anna, edition, title="Agents, for real").status_code == 302  # …Anna saves first
+
+    bens_form["topic"] = ["Agents and evaluation"]
+    refused = ben.post(change_url(edition), bens_form)
+    assert refused.status_code == 200
+    page = " ".join(refused.content.decode().split())
+    assert "anna at" in page and "saved this edition after you opened it" in page
+    assert "Title: yours “Agents in 2026”, saved “Agents, for real”" in page
+    assert "Topic: yours “Agents and evaluation”, saved “AI agents”" in page
+    assert 'value="Agents and evaluation"' in page  # nothing Ben typed is lost
+    edition.refresh_from_db()
+    assert (edition.title, edition.topic) == ("Agents, for real", "AI agents")
+
+    # Saving again is on purpose now: Ben's form wins, and the history keeps Anna's version.
+    assert ben.post(change_url(edition), form_data(refused, Edition)).status_code == 302
+    edition.refresh_from_db()
+    assert (edition.title, edition.topic) == ("Agents in 2026", "Agents and evaluation")
+    assert "Agents, for real" in [v.field_dict["title"] for v in Version.objects.get_for_object(edition)]
