@@ -29,6 +29,8 @@ class SecondFactorMiddleware:
         return (
             request.path.startswith(admin)
             and not request.path.startswith(open_pages)
-            and second_factor.required_for(request.user)
+            and request.user.is_authenticated
             and not request.user.is_verified()
+            # Required for most; a Door account that chose to set one up is asked for it too.
+            and (second_factor.required_for(request.user) or second_factor.is_enrolled(request.user))
         )

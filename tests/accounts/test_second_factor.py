@@ -168,3 +168,26 @@ def test_a_next_page_elsewhere_is_not_followed():
     client = sign_in(editor)
     answer = client.post(reverse("accounts:verify"), {"code": codes[1], "next": "https://evil.example/"})
     assert answer.status_code == 302 and answer["Location"] == "/admin/"
+
+
+def test_a_code_from_the_app_works_once(clock):
+    editor = account(EDITOR, "ed")
+    device, _codes = enrol(sign_in(editor))
+    clock.shift(datetime.timedelta(seconds=31))  # the next code of the app
+    code = current_code(device)
+    first = sign_in(editor)
+    assert first.post(reverse("accounts:verify"), {"code": code, "next": "/admin/"}).status_code == 302
+    clock.shift(datetime.timedelta(seconds=2))  # the same 30-second window: someone who saw it types it
+    replay = sign_in(editor, address="203.0.113.7")
+    refused = replay.post(reverse("accounts:verify"), {"code": code, "next": "/admin/"})
+    assert "That code is not right, or it was used already" in refused.content.decode()
+    assert replay.get("/admin/").status_code == 302
+
+
+def test_a_door_account_may_choose_a_second_factor_and_is_then_asked_for_it(clock):
+    tonight = EditionFactory(number=40, code="40", start_date=timezone.localdate())
+    RsvpSettings.objects.create(edition=tonight, enabled=True, capacity=10)
+    dora = account(DOOR, "dora")
+    enrol(sign_in(dora))
+    answer = sign_in(dora).get("/admin/")
+    assert answer.status_code == 302 and answer["Location"].startswith(reverse("accounts:verify"))

@@ -166,3 +166,22 @@ def test_the_retention_purge_deletes_old_entries_only(settings):
     call_command("purge_audit", stdout=out)
     assert "Deleted 1 audit entries" in out.getvalue()
     assert list(AuditEntry.objects.values_list("summary", flat=True)) == ["last month"]
+
+
+def test_the_database_itself_refuses_to_change_an_entry():
+    from django.db import DatabaseError, transaction
+
+    entry = AuditEntry.objects.create(actor_name="anna", action=AuditEntry.Action.DRAW, summary="draw 1")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(summary="nothing happened")
+    assert AuditEntry.objects.get(pk=entry.pk).summary == "draw 1"
+
+
+def test_deleting_an_account_keeps_its_entries_under_its_name(organizer_at_the_venue):
+    draft = EditionFactory(published=False)
+    run_action(organizer_at_the_venue, Edition, "publish", [draft])
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(username="anna").delete()
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.actor_name) == (None, "anna")

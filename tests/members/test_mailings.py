@@ -162,6 +162,10 @@ def test_sending_reaches_every_member_once_with_their_own_unsubscribe_link(
     page = send(organizer_client, django_capture_on_commit_callbacks, mailing).content.decode()
 
     assert "Sending to 5 member(s)." in page
+    from audit.models import AuditEntry
+
+    (sent,) = AuditEntry.objects.filter(action=AuditEntry.Action.MAILING_SENT)
+    assert sent.actor == organizer and sent.summary == f"“{mailing.subject}” to 5 member(s)"
     assert sorted(message.to[0] for message in mail.outbox) == [m.email for m in members]
     for message in mail.outbox:
         link = message.extra_headers["List-Unsubscribe"].strip("<>")
