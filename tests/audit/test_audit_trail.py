@@ -18,6 +18,7 @@ from meetups.models import Edition
 from outbox.models import OutgoingMail
 from raffles.models import Raffle, RaffleEntry
 from rsvps.models import RsvpSettings
+from tests.admin_forms import form_data
 from tests.factories import EditionFactory, RaffleEntryFactory, RaffleFactory, SuperUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,12 @@ def test_publishing_by_action_by_the_form_box_and_unpublishing(organizer_at_the_
     run_action(organizer_at_the_venue, Edition, "unpublish", [draft])
     assert [entry.action for entry in AuditEntry.objects.order_by("pk")] == ["publish", "unpublish"]
     assert only_entry(AuditEntry.Action.PUBLISH).summary == f"published #{draft.code}"
+    # The edition form's "published" box is the same act.
+    change = reverse("admin:meetups_edition_change", args=[draft.pk])
+    data = form_data(organizer_at_the_venue.get(change), Edition)
+    data["published"] = ["on"]
+    assert organizer_at_the_venue.post(change, data).status_code == 302
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.PUBLISH).count() == 2
 
 
 def test_a_role_change_in_the_user_admin(organizer_at_the_venue):
