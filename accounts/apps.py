@@ -2,16 +2,19 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _sync_roles_after_migrate(sender, apps, **kwargs):
+def _sync_roles_after_migrate(sender, apps=None, **kwargs):
+    from django.apps import apps as live
+
     # As Django's own create_permissions: nothing to do where auth is not migrated (back to zero).
+    # (`flush`, between transactional tests, sends the signal without the migration's apps.)
+    state = apps or live
     try:
-        apps.get_model("auth", "Permission")
-        apps.get_model("contenttypes", "ContentType")
+        state.get_model("auth", "Permission")
+        state.get_model("contenttypes", "ContentType")
     except LookupError:
         return
     # With the live registry, not the migration's: apps without migrations (django_rq's queue
     # page, when the RQ backend is on) have permissions the Organizers must hold too.
-    from django.apps import apps as live
 
     from .services import sync_roles
 
