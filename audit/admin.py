@@ -2,23 +2,16 @@
 
 from django.contrib import admin
 
+from vdlm.admin_utils import RecordAdmin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RecordAdmin):
     list_display = ["at", "actor_name", "action", "summary", "address"]
     list_filter = ["action"]
     search_fields = ["summary", "actor_name", "objects_affected"]
     date_hierarchy = "at"
     fields = ["at", "actor", "actor_name", "action", "summary", "objects_affected", "address"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

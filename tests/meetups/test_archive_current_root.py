@@ -9,9 +9,8 @@ import pytest
 
 from meetups.models import Edition
 from talks.models import Person, Talk
-from tests.meetups.test_archive_export import _table_facts, export
-from tests.meetups.test_archive_families import REPO, readme, speakers_of, talks_of
-from tests.meetups.test_archive_import import DATA, ROOT_2019, run, snapshot, wipe
+from tests.meetups.test_archive_families import REPO, assert_round_trip, readme, speakers_of, talks_of
+from tests.meetups.test_archive_import import DATA, ROOT_2019, run, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -123,15 +122,4 @@ def test_a_second_run_of_the_whole_history_changes_nothing():
 
 
 def test_round_trip_of_the_whole_history_with_todays_root(tmp_path):
-    run(ROOT_2019, ROOT_CURRENT, REPO)
-    first = export("--format", "markdown")
-    before = _table_facts()
-    names = sorted(Person.objects.values_list("name", flat=True))
-    wipe()
-    (tmp_path / "README.md").write_text(first, encoding="utf-8")
-
-    run(tmp_path / "README.md")
-
-    assert _table_facts() == before
-    assert sorted(Person.objects.values_list("name", flat=True)) == names
-    assert export("--format", "markdown") == first
+    assert_round_trip(tmp_path, ROOT_2019, ROOT_CURRENT, REPO)
