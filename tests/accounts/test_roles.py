@@ -236,3 +236,65 @@ def test_a_reviewer_writes_notes_and_rates_but_decides_nothing(client):
     assert proposal.ratings.get().score == 4
     assert client.get(reverse("admin:contributions_proposal_accept", args=[proposal.pk])).status_code == 403
     assert Proposal.objects.get(pk=proposal.pk).status == proposal.status
+
+
+OTHER_PAGE_ROW = re.compile(r"^\| `(\w+)`(?: \(([^)]*)\))? \| (.+) \|$")
+
+
+def other_pages():
+    """{url name: (method, {role: bool})} of the docs' table of the other admin pages."""
+    section = DOCS.read_text(encoding="utf-8").split("The other admin pages", 1)[1].split("\n## ", 1)[0]
+    pages = {}
+    for line in section.splitlines():
+        if found := OTHER_PAGE_ROW.match(line):
+            cells = [cell.strip() for cell in found[3].split("|")]
+            method = "POST" if (found[2] or "").startswith("`POST`") else "GET"
+            pages[found[1]] = (method, {role: cell == "✓" for role, cell in zip(ROLES_IN_DOCS, cells, strict=True)})
+    return pages
+
+
+def test_the_other_admin_pages_answer_each_role_as_the_docs_say(client, every_kind_of_row):
+    from members.models import Mailing
+    from talks.models import Person, Talk
+
+    mailing = Mailing.objects.create(subject="Hello members", text="A few words.")
+    proposal = Proposal.objects.first()
+    args = {
+        "meetups_edition_publish": [every_kind_of_row.pk],
+        "meetups_edition_history": [every_kind_of_row.pk],
+        "talks_talk_history": [Talk.objects.first().pk],
+        "contributions_proposal_accept": [proposal.pk],
+        "contributions_proposal_decline": [proposal.pk],
+        "members_mailing_preview": [mailing.pk],
+        "members_mailing_test": [mailing.pk],
+        "members_mailing_send": [mailing.pk],
+        "rsvps_guest_list_link": [Edition.objects.get(code="demo").pk],
+    }
+    assert Person.objects.exists()
+    mismatches = []
+    for name, (method, by_role) in other_pages().items():
+        url = reverse(f"admin:{name}", args=args.get(name, []))
+        for role in ROLES_IN_DOCS:
+            client.force_login(account(role))
+            answer = client.post(url) if method == "POST" else client.get(url)
+            allowed = answer.status_code in (200, 302) and not (
+                answer.status_code == 302 and reverse("admin:login") in answer["Location"]
+            )
+            if allowed != by_role[role]:
+                mismatches.append(f"{role} {method} {name}: {answer.status_code}, documented {by_role[role]}")
+    assert mismatches == [], "\n".join(mismatches)
+
+
+def test_the_docs_list_every_page_the_projects_admins_add():
+    """Each ModelAdmin's own pages (publish, accept, import, send, …); django-reversion's recover and
+    revision pages follow the add and change permissions of their model, and auth's and django-otp's
+    pages are the Organizers' (auth.user, otp_*)."""
+    standard = ("_changelist", "_add", "_history", "_delete", "_change", "_recoverlist", "_recover", "_revision")
+    own = {
+        pattern.name
+        for model in registered_models()
+        if model._meta.app_label not in {"auth", "otp_totp", "otp_static", "axes", "django_tasks_database"}
+        for pattern in admin.site.get_model_admin(model).get_urls()
+        if pattern.name and not pattern.name.endswith(standard)
+    }
+    assert own <= set(other_pages())
