@@ -95,7 +95,8 @@ def submit_entry(raffle, *, email, answer, name="", news_opt_in=False, base_url=
 
     The insert has no savepoint of its own (on PostgreSQL, two more round trips per
     entry): a duplicate address rolls back the whole transaction, which has stored
-    nothing else, and the existing entry is read after it.
+    nothing else yet (the confirmation mail is queued after the insert), and the
+    existing entry is read after it.
     """
     now = now or timezone.now()
     email = email.strip()
@@ -119,7 +120,10 @@ def submit_entry(raffle, *, email, answer, name="", news_opt_in=False, base_url=
             )
             entry.save(force_insert=True)
             if raffle.requires_confirmation:
-                transaction.on_commit(lambda: send_confirmation_email(entry, base_url))
+                # Queued in the entry's own transaction: the entry and its mail are stored together
+                # or not at all (queue_mail asks the worker after the commit), and the mail's row
+                # costs no commit of its own.
+                send_confirmation_email(entry, base_url)
     except IntegrityError:
         # The address has entered already, and that entry is committed: a unique index
         # makes an insert wait for the other transaction, and fail only once it commits.

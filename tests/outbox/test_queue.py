@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from outbox.models import OutgoingMail
 from outbox.services import purge_sent, queue_mail
@@ -133,8 +134,18 @@ def test_a_rolled_back_transaction_queues_nothing(database_queue):
         queue_mail("raffle confirmation", ["ada@example.org"], "Please confirm", "The link.")
         raise RuntimeError("the entry failed")
     assert not OutgoingMail.objects.exists()
+    assert not DBTaskResult.objects.exists()  # the task was part of the rolled-back transaction
     run_worker()
     assert django_mail.outbox == []
+
+
+def test_a_queue_outside_the_database_is_asked_only_after_the_commit(mailoutbox):
+    # The tests' immediate queue runs a task as it is enqueued, as a Redis worker may: a mail
+    # queued in a transaction must not go out before the transaction is committed.
+    with transaction.atomic():
+        queue_mail("raffle confirmation", ["ada@example.org"], "Please confirm", "The link.")
+        assert mailoutbox == []
+    assert [message.to for message in mailoutbox] == [["ada@example.org"]]
 
 
 def test_a_mail_meant_once_is_queued_once_per_address(django_capture_on_commit_callbacks):

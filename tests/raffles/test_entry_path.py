@@ -179,3 +179,34 @@ def test_an_entry_reads_the_raffle_once_locked_and_inserts_once(client, raffle):
     raffle_reads = [sql for sql in statements if 'FROM "raffles_raffle"' in sql]
     assert len(raffle_reads) == 1, statements
     assert len([sql for sql in statements if sql.startswith('INSERT INTO "raffles_raffleentry"')]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_queue_an_entry_its_mail_and_its_task_are_one_commit(settings, mailoutbox):
+    """The production queue: the entry, its confirmation mail and the worker's task in one transaction."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from outbox.models import OutgoingMail
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    RaffleFactory(slug="ml-prague-2020", accepted_answers="Chollet")
+    client = Client()
+    _post(client, "first@example.org")
+    with CaptureQueriesContext(connection) as queries:
+        response, page = _post(client, "ada@example.org")
+    assert "Thank you for entering!" in page
+    statements = [query["sql"].upper() for query in queries]
+    stored = ("RAFFLES_RAFFLEENTRY", "OUTBOX_OUTGOINGMAIL", "DJANGO_TASKS_DATABASE_DBTASKRESULT")
+    inserts = [(index, sql.split('"')[1]) for index, sql in enumerate(statements) if sql.startswith("INSERT")]
+    inserts = [(index, table) for index, table in inserts if table in stored]
+    assert [table for _, table in inserts] == list(stored)
+    # Nothing is committed between the entry and its task: one transaction, one commit.
+    assert not any(sql.startswith("COMMIT") for sql in statements[inserts[0][0] : inserts[-1][0]])
+    assert OutgoingMail.objects.filter(recipient="ada@example.org", status="queued").count() == 1
+    assert DBTaskResult.objects.count() == 2
+    assert mailoutbox == []  # the request only queues: the worker sends
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    assert sorted(message.to[0] for message in mailoutbox) == ["ada@example.org", "first@example.org"]
+    assert "/raffles/ml-prague-2020/confirm/" in mailoutbox[1].body
