@@ -152,12 +152,17 @@ def fill_seats(rsvp_settings, now=None):
     if not rsvp_settings.waiting_list:
         return []
     now = now or timezone.now()
+    expires_at = offer_expiry(rsvp_settings, now)
+    if expires_at <= now:
+        # The evening is over: an offer would have lapsed before anybody read it, and its
+        # lapse would offer the seat to the next person, down the whole waiting list.
+        return []
     free = free_seats(rsvp_settings)
     offers = []
     for waiting in Rsvp.objects.filter(edition_id=rsvp_settings.edition_id).waiting_in_order():
         if waiting.seats > free:
             break  # the next person needs two seats: nobody behind them jumps the queue
-        waiting.status, waiting.offer_expires_at = Rsvp.Status.OFFERED, offer_expiry(rsvp_settings, now)
+        waiting.status, waiting.offer_expires_at = Rsvp.Status.OFFERED, expires_at
         waiting.save(update_fields=["status", "offer_expires_at", "updated_at"])
         log(rsvp_settings, f"{waiting.name}: offered a seat until {waiting.offer_expires_at:%Y-%m-%d %H:%M}", waiting)
         offers.append(waiting)

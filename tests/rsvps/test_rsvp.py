@@ -114,6 +114,20 @@ def test_an_offer_lapses_and_goes_to_the_next(edition, django_capture_on_commit_
     assert any("went to the next person" in m.subject for m in mail.outbox)
 
 
+def test_a_cancellation_after_the_evening_offers_the_seat_to_nobody(edition, django_capture_on_commit_callbacks):
+    going = [join(edition, f"{n}@example.org") for n in "abc"]
+    waiting = [join(edition, "d@example.org"), join(edition, "e@example.org")]
+    mail.outbox.clear()
+    rsvp_settings = RsvpSettings.objects.select_related("edition").get(edition=edition)
+    after_the_evening = times.event_end(edition) + datetime.timedelta(hours=2)
+    with time_machine.travel(after_the_evening), django_capture_on_commit_callbacks(execute=True):
+        services.cancel(going[0])
+        assert services.lapse_offers(edition.pk) == []
+        assert services.fill_seats(rsvp_settings) == []
+    assert [Rsvp.objects.get(pk=entry.pk).status for entry in waiting] == ["waiting", "waiting"]
+    assert mail.outbox == []  # no offer, and no "went to the next person"
+
+
 def test_offers_never_outlive_the_event(edition):
     edition.start_date = timezone.localdate() + datetime.timedelta(days=1)
     edition.save()
