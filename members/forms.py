@@ -3,6 +3,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from vdlm.spam import SpamGuardMixin
+from vdlm.validators import validate_single_line
 
 CONSENT_TEXT = (
     "Yes, send me the invitations to the meetups by email (about one a month). The organizers keep my "
@@ -18,8 +19,8 @@ def consent_text(with_name=False):
 class SubscribeForm(SpamGuardMixin, forms.Form):
     """Get the invitations: an address, an optional name, and a consent that is never ticked for you."""
 
-    email = forms.EmailField(label="Email address", max_length=254)
-    name = forms.CharField(label="Name (optional)", max_length=200, required=False)
+    email = forms.EmailField(label="Email address", max_length=254, validators=[validate_single_line])
+    name = forms.CharField(label="Name (optional)", max_length=200, required=False, validators=[validate_single_line])
     consent = forms.BooleanField(
         label=consent_text(with_name=True),
         error_messages={"required": "Please tick the box: we send the invitations only to people who ask for them."},

@@ -3,6 +3,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from vdlm.spam import SpamGuardMixin
+from vdlm.validators import validate_single_line
 
 CONSENT_TEXT = (
     "The organizers keep my name, address and answers to run this meetup, and delete them {days} days after it. "
@@ -48,6 +49,9 @@ class RsvpForm(SpamGuardMixin, forms.Form):
             error_messages={"required": "Please tick the box: without it we cannot keep your RSVP."},
         )
         layout.append("consent")
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):  # every text a browser's <input> sends as one line
+                field.validators.append(validate_single_line)
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_id = "rsvp-form"
@@ -82,8 +86,17 @@ class AnswersForm(forms.Form):
         for number, question in enumerate(self.questions, start=1):
             initial = rsvp.answers[number - 1] if len(rsvp.answers) >= number else ""
             self.fields[f"answer_{number}"] = forms.CharField(
-                label=question, max_length=500, required=False, initial=initial
+                label=question, max_length=500, required=False, initial=initial, validators=[validate_single_line]
             )
 
     def answers(self):
         return [self.cleaned_data.get(f"answer_{n}", "").strip() for n in range(1, len(self.questions) + 1)]
+
+
+class SelfCheckInForm(forms.Form):
+    """The address of an RSVP, typed on the self check-in page by a phone that did not open its RSVP link."""
+
+    email = forms.EmailField(
+        max_length=254,
+        validators=[validate_single_line],
+    )

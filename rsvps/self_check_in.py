@@ -31,7 +31,9 @@ def _code(edition_id, minute):
 def code_is_current(edition_id, code, now=None):
     """True for the code of this minute or of the minute before (a scan just as it changes)."""
     minute = int((now or timezone.now()).timestamp() // 60)
-    return any(hmac.compare_digest(code, _code(edition_id, m)) for m in (minute, minute - 1))
+    # As bytes: compare_digest() refuses a str with characters outside ASCII (a mistyped code).
+    typed = code.encode()
+    return any(hmac.compare_digest(typed, _code(edition_id, m).encode()) for m in (minute, minute - 1))
 
 
 def cookie_name(edition_id):

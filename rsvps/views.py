@@ -21,7 +21,7 @@ from vdlm.ratelimits import form_limited
 from vdlm.spreadsheets import safe_cell
 
 from . import door, mails, self_check_in, services, times
-from .forms import AnswersForm, RsvpForm, consent_text
+from .forms import AnswersForm, RsvpForm, SelfCheckInForm, consent_text
 from .models import CheckIn, Rsvp, RsvpSettings
 from .tokens import rsvp_of_token
 
@@ -307,9 +307,10 @@ def here(request, code, minute_code):
     if request.method == "POST" and entry is not None and request.POST.get("action") == "this":
         context["record"] = door.check_in(edition.pk, entry, method=CheckIn.Method.SELF)
     elif request.method == "POST":
-        email = request.POST.get("email", "").strip()
-        context["email"] = email
-        if "@" not in email:
+        form = SelfCheckInForm(request.POST)
+        context["email"] = request.POST.get("email", "").strip()
+        email = form.cleaned_data["email"] if form.is_valid() else ""
+        if not email:
             context["error"] = "Please give the address you RSVPed with."
         elif not _limited(request, email):
             found = Rsvp.objects.filter(edition=edition, email__iexact=email, status=Rsvp.Status.GOING).first()

@@ -177,6 +177,48 @@ def test_a_raffle_entry_with_a_control_character_is_refused_and_keeps_what_was_t
     assert not RaffleEntry.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "Ada\u202eecalevoL"), ("name", "Ada\x01"), ("id_name", "Ada\r\nLovelace"),
+     ("guest_name", "Bo\x00"), ("answer_1", "None\r\nX: y"), ("email", BROKEN_EMAIL)],
+)
+def test_an_rsvp_with_a_control_character_is_refused_and_keeps_what_was_typed(settings, field, value):
+    # The host's printed guest list and the door page show these names: one line each.
+    from rsvps.models import Rsvp, RsvpSettings
+    from tests.factories import EditionFactory
+
+    settings.SPAM_MIN_FILL_SECONDS = 0
+    edition = EditionFactory(number=40, code="40")
+    RsvpSettings.objects.create(
+        edition=edition, enabled=True, capacity=10, guests_allowed=True, id_name_required=True, question_1="Diet?"
+    )
+    data = {"name": "Ada", "email": "ada@example.org", "id_name": "Ada Lovelace", "guest": "on",
+            "guest_name": "Bo", "answer_1": "None", "consent": "on", "website": "",
+            "rendered_at": rendered_at_token(time.time() - 30), field: value}  # fmt: skip
+    response = Client().post(f"/meetups/{edition.code}/rsvp/", data)
+
+    page = response.content.decode()
+    assert "single line without control characters" in page
+    typed = {}
+    for tag, attrs in parse(page).elements:
+        if tag == "input":
+            typed.setdefault(attrs.get("name"), attrs.get("value"))  # the RSVP form's, not the footer's
+    assert all(typed[name] == data[name] for name in ("name", "email", "id_name", "guest_name") if name != field)
+    assert not Rsvp.objects.exists()
+
+
+@pytest.mark.parametrize(("field", "value"), [("name", "Ada\u202eecalevoL"), ("email", BROKEN_EMAIL)])
+def test_a_subscription_with_a_control_character_is_refused(settings, field, value):
+    from members.models import Subscriber
+
+    settings.SPAM_MIN_FILL_SECONDS = 0
+    data = {"email": "ada@example.org", "name": "Ada", "consent": "on", "website": "",
+            "rendered_at": rendered_at_token(time.time() - 30), field: value}  # fmt: skip
+    page = Client().post("/invitations/", data).content.decode()
+    assert "single line without control characters" in page
+    assert not Subscriber.objects.exists()
+
+
 def test_a_proposal_with_a_control_character_is_refused_and_keeps_what_was_typed(settings):
     settings.SPAM_MIN_FILL_SECONDS = 0
     data = {

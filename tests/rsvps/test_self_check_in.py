@@ -79,6 +79,23 @@ def test_another_phone_confirms_from_the_mail_and_nobody_learns_who_is_coming(
         assert client.get(link).status_code == 400
 
 
+def test_a_mistyped_code_is_the_changed_code_page(client, edition):
+    for typed in ("é", "ü" * 12, "0" * 12, "x"):
+        page = client.get(reverse("rsvps:here", args=[edition.code, typed]))
+        assert page.status_code == 400 and "scan the one on the screen again" in page.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["", "ada", "ada@", "a\x00@example.org", "ada@example.org\r\nBcc: x@y.org"])
+def test_what_is_no_address_gets_a_message_and_no_mail(client, edition, typed, django_capture_on_commit_callbacks):
+    join(edition, "ada@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(here_url(edition), {"email": typed})
+    assert response.status_code == 200
+    assert "Please give the address you RSVPed with." in response.content.decode()
+    assert mail.outbox == []
+
+
 def test_the_title_slide_shows_the_code_when_rsvps_are_on(client, edition):
     svg = client.get(reverse("rsvps:here_qr", args=[edition.code]))
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
