@@ -21,8 +21,9 @@ from . import serializers
 from .openapi import MAX_PAGE, MAX_PAGE_SIZE, PAGE_SIZE, openapi_document
 
 CACHE_SECONDS = 300
-# ASCII digits only, and fullmatch: "\d" would take other scripts' digits and "$" a trailing newline.
-_YEAR = re.compile(r"[0-9]{4}")
+# Four ASCII digits from 1000 (the OpenAPI minimum), and fullmatch: "\d" would take other
+# scripts' digits and "$" a trailing newline.
+_YEAR = re.compile(r"[1-9][0-9]{3}")
 # A page number or size: at most nine digits, so that int() never reads a huge string.
 _PAGE = re.compile(r"[1-9][0-9]{0,8}")
 

@@ -122,8 +122,10 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(start_date__year=int(self.value()))
+        value = self.value() or ""
+        # Years a date can have: start_date__year=0 (or 10000) fails while the SQL is built.
+        if value.isdecimal() and len(value) <= 4 and int(value) >= 1:
+            return queryset.filter(start_date__year=int(value))
         return queryset
 
 
@@ -141,7 +143,7 @@ class HostListFilter(admin.SimpleListFilter):
         return [(str(pk), name) for pk, name in hosts]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             return queryset.filter(
                 sponsorships__role=Sponsorship.Role.HOST,
                 sponsorships__organisation_id=int(self.value()),

@@ -75,7 +75,7 @@ class MailingAdmin(admin.ModelAdmin):
         # "Announce to members" on an edition's page opens this with ?edition=<pk>.
         initial = super().get_changeform_initial_data(request)
         edition_id = request.GET.get("edition", "")
-        edition = Edition.objects.filter(pk=edition_id).first() if edition_id.isdigit() else None
+        edition = Edition.objects.filter(pk=edition_id).first() if edition_id.isdecimal() else None
         if edition is not None:
             initial["subject"] = mailings.announcement_subject(edition)
         return initial

@@ -37,7 +37,7 @@ def _link_value(subscriber):
 
 def _subscriber_of(value):
     pk, _, digest = value.partition(":")
-    subscriber = Subscriber.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    subscriber = Subscriber.objects.filter(pk=int(pk)).first() if pk.isdecimal() else None
     if subscriber is None or address_hash(subscriber.email)[:16] != digest:
         return None
     return subscriber

@@ -54,7 +54,7 @@ def settings_of_guest_list(token, now=None):
     except signing.BadSignature:
         return None
     edition_id, _, key = value.partition(":")
-    if not edition_id.isdigit() or not key:
+    if not edition_id.isdecimal() or not key:
         return None
     rsvp_settings = (
         RsvpSettings.objects.select_related("edition", "edition__venue")
@@ -92,7 +92,7 @@ def rsvp_of_door_code(code, edition_id):
     except signing.BadSignature:
         return None
     prefix, _, pk = value.partition(":")
-    if prefix != "vdlm-door" or not pk.isdigit():
+    if prefix != "vdlm-door" or not pk.isdecimal():
         return None
     return Rsvp.objects.filter(pk=int(pk), edition_id=edition_id).first()
 

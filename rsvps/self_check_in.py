@@ -49,4 +49,4 @@ def rsvp_id_of_mail_link(token):
         value = signing.TimestampSigner(salt=MAIL_LINK_SALT).unsign(token, max_age=MAIL_LINK_MAX_AGE)
     except signing.BadSignature:
         return None
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None

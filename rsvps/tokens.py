@@ -21,7 +21,9 @@ def rsvp_of_token(token):
     except signing.BadSignature:
         return None
     pk, _, digest = value.partition(":")
-    rsvp = Rsvp.objects.select_related("edition", "edition__venue").filter(pk=int(pk)).first() if pk.isdigit() else None
+    if not pk.isdecimal():
+        return None
+    rsvp = Rsvp.objects.select_related("edition", "edition__venue").filter(pk=int(pk)).first()
     if rsvp is None or address_hash(rsvp.email)[:16] != digest:
         return None
     return rsvp

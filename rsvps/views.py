@@ -246,7 +246,7 @@ def _tap(request, edition):
         entry, method = door.rsvp_of_door_code(code, edition.pk), CheckIn.Method.CODE
     else:
         pk = request.POST.get("rsvp", "")
-        entry = Rsvp.objects.filter(pk=int(pk), edition=edition).first() if pk.isdigit() else None
+        entry = Rsvp.objects.filter(pk=int(pk), edition=edition).first() if pk.isdecimal() else None
         method = CheckIn.Method.DESK
     if action == "undo" and entry is not None:
         record = door.undo_check_in(edition.pk, entry, by=request.user, guest=guest)

@@ -209,9 +209,26 @@ def test_the_view_on_site_shortcut_reveals_nothing_without_the_view_permission(c
 
 
 @pytest.mark.parametrize(
-    ("content_type_id", "object_id"), [("abc", "1"), ("99999999999999999999999", "1"), ("{ct}", "99999999999999999999")]
+    ("content_type_id", "object_id"),
+    # "²" is a digit to str.isdigit() but no number to int().
+    [("abc", "1"), ("99999999999999999999999", "1"), ("{ct}", "99999999999999999999"), ("²", "1"), ("{ct}", "²")],
 )
 def test_the_view_on_site_shortcut_answers_odd_ids_with_a_404(organizer_client, content_type_id, object_id):
     content_type_id = content_type_id.format(ct=ContentType.objects.get_for_model(Edition).pk)
     response = organizer_client.get(f"/admin/r/{content_type_id}/{object_id}/")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["year=0", "year=10000", "year=²", "year=-1", "year=2020x", "host=²", "host=abc", "host=99999999999999999999"],
+)
+def test_the_edition_list_filters_ignore_values_that_are_no_year_or_host(organizer_client, query):
+    EditionFactory(title="A meetup of 2020", start_date=datetime.date(2020, 3, 1))
+    response = organizer_client.get(f"/admin/meetups/edition/?{query}", follow=True)
+    assert response.status_code == 200
+
+
+def test_a_mailing_for_an_edition_that_is_no_number_starts_empty(organizer_client):
+    response = organizer_client.get("/admin/members/mailing/add/?edition=²")
+    assert response.status_code == 200

@@ -35,7 +35,7 @@ class VdlmAdminSite(admin.AdminSite):
     def view_on_site(self, request, content_type_id, object_id):
         """Django's shortcut redirect, for users allowed to view the object's model only."""
         # Numbers beyond any id would reach the database as an out-of-range integer (a 500).
-        if not (content_type_id.isdigit() and len(content_type_id) <= _MAX_ID_DIGITS):
+        if not (content_type_id.isdecimal() and len(content_type_id) <= _MAX_ID_DIGITS):
             raise Http404("No such content type.")
         try:
             model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
@@ -44,6 +44,6 @@ class VdlmAdminSite(admin.AdminSite):
         if model is None or not can_preview(request.user, model):
             raise Http404("No such object.")
         integer_pk = isinstance(model._meta.pk, models.IntegerField)
-        if integer_pk and not (object_id.isdigit() and len(object_id) <= _MAX_ID_DIGITS):
+        if integer_pk and not (object_id.isdecimal() and len(object_id) <= _MAX_ID_DIGITS):
             raise Http404("No such object.")
         return contenttype_views.shortcut(request, content_type_id, object_id)

@@ -19,6 +19,8 @@ def _problem(response, status):
     [
         ("/api/editions/?year=abc", "year must be a four-digit year such as 2020, not 'abc'."),
         ("/api/editions/?year=20", "year must be a four-digit year such as 2020, not '20'."),
+        ("/api/editions/?year=0000", "year must be a four-digit year such as 2020, not '0000'."),
+        ("/api/talks/?year=0999", "year must be a four-digit year such as 2020, not '0999'."),
         ("/api/editions/?kind=party", "kind must be one of meetup, workshop, special; 'party' is not."),
         ("/api/editions/?when=soon", "when must be one of upcoming, past; 'soon' is not."),
         ("/api/editions/?page=0", "page must be a whole number from 1 to 999999999, not '0'."),

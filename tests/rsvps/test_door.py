@@ -94,6 +94,16 @@ def test_check_in_by_qr_code(organizer_client, edition):
     assert answer["result"] == "not_on_list"  # a code of another evening
 
 
+@pytest.mark.parametrize("typed", ["²", "abc", "", "99999999999999999999"])
+def test_a_tap_on_no_rsvp_is_not_on_the_list(organizer_client, edition, typed):
+    join(edition, "Ada Lovelace")
+    answer = organizer_client.post(
+        f"/meetups/{edition.code}/door/", {"rsvp": typed}, HTTP_ACCEPT="application/json"
+    ).json()
+    assert answer["result"] == "not_on_list"
+    assert not CheckIn.objects.filter(result="checked_in").exists()
+
+
 def test_the_door_needs_its_permission_and_shows_the_qr_on_the_rsvp_page(client, edition):
     ada = join(edition, "Ada Lovelace")
     volunteer = UserFactory(is_staff=True)
