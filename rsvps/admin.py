@@ -192,6 +192,13 @@ class RsvpAdmin(admin.ModelAdmin):
         if obj.status == Rsvp.Status.WAITING:
             self.message_user(request, f"No seat was free: {obj.name} is on the waiting list.", messages.WARNING)
 
+    # Deleting frees seats: through the services, so that the waiting list is offered them.
+    def delete_model(self, request, obj):
+        services.delete_rsvps(Rsvp.objects.filter(pk=obj.pk), by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_rsvps(queryset, by=request.user)
+
     def has_export_permission(self, request):
         return request.user.has_perm("rsvps.export_rsvps")
 

@@ -213,7 +213,7 @@ def accept(entry):
 
 
 def lapse_offers(edition_id, now=None):
-    """End the offers whose time is up (they leave the list), and offer those seats to the next people."""
+    """End the offers whose time is up (they leave the list), and offer the free seats to the next people."""
     now = now or timezone.now()
     with seats_lock(edition_id) as rsvp_settings:
         lapsed = list(Rsvp.objects.filter(edition_id=edition_id, status=Rsvp.Status.OFFERED, offer_expires_at__lte=now))
@@ -222,8 +222,8 @@ def lapse_offers(edition_id, now=None):
             entry.save(update_fields=["status", "cancelled_at", "offer_expires_at", "updated_at"])
             log(rsvp_settings, f"{entry.name}: the offer lapsed", entry)
             transaction.on_commit(lambda entry=entry: mails.lapsed(entry), robust=True)
-        if lapsed:
-            fill_seats(rsvp_settings, now)
+        # Every free seat, not only the lapsed ones: seats freed while the lock was busy come here too.
+        fill_seats(rsvp_settings, now)
     return lapsed
 
 
@@ -326,4 +326,29 @@ def erase_person(email):
     rsvps = Rsvp.objects.filter(email__iexact=email.strip())
     RsvpChange.objects.filter(rsvp__in=rsvps).delete()
     AttendanceRecord.objects.filter(email_hash=address_hash(email)).delete()
-    return rsvps.delete()[1].get("rsvps.Rsvp", 0)
+    return delete_rsvps(rsvps)
+
+
+def delete_rsvps(rsvps, by=None):
+    """Delete RSVPs (the admin's delete, an erasure); the seats they held go to the waiting list. Returns how many went.
+
+    Each edition's rows go under its seats' lock, and the waiting list is offered the freed seats
+    at once. When the lock is busy (an RSVP rush), the rows go all the same, since a deletion only
+    frees seats, and the worker offers them (lapse_offers, which fills every free seat).
+    """
+    from .tasks import lapse_offers_task
+
+    deleted = 0
+    for edition_id in sorted(set(rsvps.values_list("edition_id", flat=True))):
+        of_edition = Rsvp.objects.filter(pk__in=list(rsvps.filter(edition_id=edition_id).values_list("pk", flat=True)))
+        try:
+            with seats_lock(edition_id) as rsvp_settings:
+                count = of_edition.delete()[1].get("rsvps.Rsvp", 0)
+                log(rsvp_settings, f"{count} RSVP(s) deleted", by=by)
+                fill_seats(rsvp_settings)
+        except RsvpBusy:
+            with transaction.atomic():
+                count = of_edition.delete()[1].get("rsvps.Rsvp", 0)
+                transaction.on_commit(lambda edition_id=edition_id: lapse_offers_task.enqueue(edition_id), robust=True)
+        deleted += count
+    return deleted

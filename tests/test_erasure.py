@@ -42,3 +42,14 @@ def test_erase_person_everywhere(django_capture_on_commit_callbacks):
     assert not OutgoingMail.objects.filter(recipient__iexact="ada@example.org").exists()
     with pytest.raises(CommandError, match="not an email address"):
         call_command("erase_person", "ada")
+
+
+def test_erasing_someone_going_offers_their_seat_to_the_waiting_list(django_capture_on_commit_callbacks):
+    edition = EditionFactory()
+    RsvpSettings.objects.create(edition=edition, enabled=True, capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        rsvps.rsvp(edition, name="Ada", email="ada@example.org", base_url="http://testserver/")
+        rsvps.rsvp(edition, name="Bob", email="bob@example.org", base_url="http://testserver/")
+        call_command("erase_person", "ada@example.org", stdout=StringIO())
+    assert list(Rsvp.objects.values_list("email", "status")) == [("bob@example.org", "offered")]
+    assert mail.outbox[-1].to == ["bob@example.org"]

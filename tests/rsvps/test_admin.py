@@ -1,5 +1,7 @@
 """RSVPs in the admin: the capacity on the edition's page, people added by organizers, moves that keep the count."""
 
+import contextlib
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -94,6 +96,44 @@ def test_cancel_and_move_actions_keep_the_invariant(organizer_client, edition, d
     c.refresh_from_db()
     assert c.status == "going"
     assert Rsvp.objects.filter(edition=edition).holding_seats().seats() == 2
+
+
+def test_deleting_rsvps_in_the_admin_offers_their_seats(organizer_client, edition, django_capture_on_commit_callbacks):
+    a, b, c, d, e = (join(edition, f"{n}@example.org") for n in "abcde")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(f"/admin/rsvps/rsvp/{a.pk}/delete/", {"post": "yes"}, follow=True)
+    assert "was deleted successfully" in response.content.decode()
+    assert [Rsvp.objects.get(pk=entry.pk).status for entry in (c, d, e)] == ["offered", "waiting", "waiting"]
+    assert [message.to for message in mail.outbox] == [["c@example.org"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer_client.post(
+            "/admin/rsvps/rsvp/", {"action": "delete_selected", "_selected_action": [b.pk, c.pk], "post": "yes"}
+        )
+    assert [Rsvp.objects.get(pk=entry.pk).status for entry in (d, e)] == ["offered", "offered"]
+    assert Rsvp.objects.filter(edition=edition).holding_seats().seats() == 2
+    assert RsvpChange.objects.filter(edition=edition, what="2 RSVP(s) deleted").exists()
+
+
+def test_rsvps_deleted_while_the_seats_are_busy_go_and_the_worker_offers_the_seats(
+    organizer_client, edition, monkeypatch, django_capture_on_commit_callbacks
+):
+    a, b, c = (join(edition, f"{n}@example.org") for n in "abc")
+
+    @contextlib.contextmanager
+    def busy(edition_id):
+        raise services.RsvpBusy(services.BUSY_MESSAGE)
+        yield
+
+    monkeypatch.setattr(services, "seats_lock", busy)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.delete_rsvps(Rsvp.objects.filter(pk=a.pk)) == 1
+    assert not Rsvp.objects.filter(pk=a.pk).exists()
+    assert Rsvp.objects.get(pk=c.pk).status == "waiting"
+    monkeypatch.undo()
+    for callback in callbacks:
+        callback()  # the worker's task (the tests' queue runs it at once): lapse_offers fills the seat
+    assert Rsvp.objects.get(pk=c.pk).status == "offered"
 
 
 def test_the_actions_need_their_permission(client, edition):
