@@ -230,7 +230,7 @@ def submit_proposal(*, preferred_editions=(), base_url="", now=None, **values):
     `values` are the content fields (CONTENT_FIELDS); the proposer gave their
     consent by submitting the form, so it is recorded now. The organizers are
     notified too. The same title from the same address within DUPLICATE_WINDOW
-    returns the proposal already stored, without new emails.
+    returns the proposal already stored, with what this form sent, without new emails.
     """
     now = now or timezone.now()
     cleaned = _clean_values(values)
@@ -243,6 +243,12 @@ def submit_proposal(*, preferred_editions=(), base_url="", now=None, **values):
             created_at__gte=now - DUPLICATE_WINDOW,
         ).first()
         if resent is not None:
+            # Sent again with changes (back, fix the abstract, send): they go to the proposal of a
+            # moment ago, as through its private link; a double click changes nothing.
+            for field, value in cleaned.items():
+                setattr(resent, field, value)
+            resent.save()
+            resent.preferred_editions.set(preferred_editions)
             return resent
         proposal = Proposal(**cleaned, consented_at=now, status=Proposal.Status.NEW)
         proposal.save()

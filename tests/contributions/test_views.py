@@ -103,6 +103,15 @@ def test_a_double_click_on_send_gives_one_proposal(client, mailoutbox, commit):
     assert [message.subject for message in mailoutbox] == ["We received your proposal: Pasted title with breaks"]
 
 
+def test_sent_again_after_fixing_the_abstract_the_proposal_has_the_fix(client, mailoutbox, commit):
+    commit(_send, client, form_data(abstract="A tpyo in the first version."))
+    response, content = commit(_send, client, form_data(abstract="The fixed version."))
+    assert response.status_code == 200 and "Thank you for your proposal!" in content
+    proposal = Proposal.objects.get()
+    assert proposal.abstract == "The fixed version."
+    assert [message.subject for message in mailoutbox].count(f"We received your proposal: {proposal.title}") == 1
+
+
 def test_a_mail_server_that_is_down_loses_neither_the_proposal_nor_the_mail(
     client, commit, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
