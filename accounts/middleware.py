@@ -1,8 +1,5 @@
 """Before any admin page, an account that must use a second factor proves it (accounts/second_factor.py)."""
 
-from urllib.parse import urlencode
-
-from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import second_factor
@@ -16,9 +13,8 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if second_factor.enforced() and self._stops(request):
-            target = "accounts:enrol" if not second_factor.is_enrolled(request.user) else "accounts:verify"
-            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        if self._stops(request):
+            return second_factor.prove_first(request)
         return self.get_response(request)
 
     @staticmethod
@@ -29,8 +25,5 @@ class SecondFactorMiddleware:
         return (
             request.path.startswith(admin)
             and not request.path.startswith(open_pages)
-            and request.user.is_authenticated
-            and not request.user.is_verified()
-            # Required for most; a Door account that chose to set one up is asked for it too.
-            and (second_factor.required_for(request.user) or second_factor.is_enrolled(request.user))
+            and second_factor.still_to_prove(request.user)
         )

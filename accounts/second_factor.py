@@ -3,11 +3,16 @@
 Who must have it: every staff account that can see personal data or do something destructive,
 which is every staff account but one that only checks people in at the door (the Door role).
 The middleware in accounts/middleware.py sends such an account, once signed in with its
-password, to enrol (no device yet) or to enter a code (a device), before any admin page.
+password, to enrol (no device yet) or to enter a code (a device), before any admin page; the
+door page does the same, and drafts stay hidden from it (still_to_prove).
 """
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,6 +36,28 @@ def required_for(user):
 
 def is_enrolled(user):
     return user_has_device(user, confirmed=True)
+
+
+def still_to_prove(user):
+    """Whether this signed-in account has a second factor to prove before it acts as staff.
+
+    Required for most staff (required_for); a Door account that chose to set one up is asked
+    for it too. Until then the admin sends it to the code page, and the site's other staff
+    pages (the door, drafts) treat it as a visitor.
+    """
+    return (
+        enforced()
+        and user.is_authenticated
+        # django-otp's OTPMiddleware gives request.user is_verified(); any other user has proved nothing.
+        and not getattr(user, "is_verified", lambda: False)()
+        and (required_for(user) or is_enrolled(user))
+    )
+
+
+def prove_first(request):
+    """The redirect to enrol (no device yet) or to type a code, and back to this page after it."""
+    target = "accounts:enrol" if not is_enrolled(request.user) else "accounts:verify"
+    return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
 THROTTLED = ("Too many wrong codes in a row: wait a few seconds (the wait doubles with every wrong code), "

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts import second_factor
 from decks.models import DeckSettings
 from decks.qr import qr_code, qr_svg
 from meetups.models import Edition
@@ -222,6 +223,8 @@ def _door_edition(request, code):
 @require_http_methods(["GET", "POST"])
 def check_in_page(request, code):
     """/meetups/<code>/door/: check people in by name (search as you type) or by their QR code; undo."""
+    if second_factor.still_to_prove(request.user):
+        return second_factor.prove_first(request)  # as the admin does: names and ID names are behind it
     edition = _door_edition(request, code)
     result = None
     if request.method == "POST":

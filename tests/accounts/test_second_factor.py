@@ -155,6 +155,25 @@ def test_the_door_role_needs_no_second_factor():
     assert volunteer.get("/admin/").status_code == 200  # "nothing to view or edit", not the enrolment
 
 
+def test_outside_the_admin_a_password_alone_opens_neither_the_door_nor_the_drafts(clock):
+    tonight = EditionFactory(number=40, code="40", start_date=timezone.localdate())
+    RsvpSettings.objects.create(edition=tonight, enabled=True, capacity=10)
+    draft = EditionFactory(number=41, code="41", title="A secret lineup", published=False)
+    organizer = account(ORGANIZER, "olga")
+    client = sign_in(organizer)  # the password only: no device yet
+    door = client.get("/meetups/40/door/")
+    assert door.status_code == 302 and door["Location"].startswith(reverse("accounts:enrol"))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    device, _ = enrol(client)
+    assert client.get("/meetups/40/door/").status_code == 200
+    assert "A secret lineup" in client.get(draft.get_absolute_url()).content.decode()
+    # At the next sign-in, the code again before either.
+    again = sign_in(organizer)
+    door = again.get("/meetups/40/door/")
+    assert door.status_code == 302 and door["Location"].startswith(reverse("accounts:verify"))
+    assert again.get(draft.get_absolute_url()).status_code == 404
+
+
 def test_the_second_factor_pages_need_a_signed_in_account(client):
     for name in ["accounts:verify", "accounts:enrol"]:
         answer = client.get(reverse(name))
