@@ -1,8 +1,8 @@
 """Which models keep their versions, and which rows travel with them.
 
 A version of an edition holds its agenda, talks (with their speakers and sources), sponsorships,
-announcements, deck settings and slides, RSVP settings and raffles' settings: recovering a deleted
-edition brings all of that back. Personal data (RSVPs, raffle entries, subscribers) is never
+announcements, deck settings and slides: recovering a deleted edition brings all of that back.
+Raffles keep versions of their own. Personal data (RSVPs, raffle entries, subscribers) is never
 versioned. Registered here, before any ModelAdmin, so django-reversion's VersionAdmin does not
 register them itself with every inline (the raffle's inline of entries would follow).
 """
@@ -14,7 +14,7 @@ from django.db.models.signals import pre_delete
 # "app_label.Model": the relations whose rows are saved in (and restored with) its versions.
 CONTENT = {
     "meetups.Edition": [
-        "agenda_items", "talks", "sponsorships", "announcements", "deck_settings", "deck_slides", "rsvp_settings",
+        "agenda_items", "talks", "sponsorships", "announcements", "deck_settings", "deck_slides",
     ],
     "meetups.AgendaItem": [],
     "meetups.Announcement": [],
@@ -31,7 +31,9 @@ CONTENT = {
     "raffles.Raffle": [],  # its settings; entries and draws are not content
     "decks.DeckSettings": [],
     "decks.DeckSlide": [],
-    "rsvps.RsvpSettings": [],
+    # Not rsvps.RsvpSettings: its capacity, guest-list key and kept figures follow the RSVPs, not the
+    # text. Reverting an edition to fix a typo must not re-open a revoked guest-list link, bring
+    # back a capacity below the seats taken, or empty the figures kept after the purge.
 }  # fmt: skip
 
 

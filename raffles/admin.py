@@ -108,7 +108,9 @@ class RaffleAdmin(CheckedAutocompleteMixin, HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and "accepted_answers" in form.changed_data:
+        if change:
+            # Every change, not only one of accepted_answers in this form: a revert (history) writes the
+            # old answers before its form is shown, so the form finds them unchanged.
             obj.recheck_entries()
 
     def _confirm_draw(self, request, queryset, action, redraw):

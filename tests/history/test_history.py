@@ -122,3 +122,52 @@ def test_a_second_organizer_does_not_overwrite_the_first_without_knowing():
     edition.refresh_from_db()
     assert (edition.title, edition.topic) == ("Agents in 2026", "Agents and evaluation")
     assert "Agents, for real" in [v.field_dict["title"] for v in Version.objects.get_for_object(edition)]
+
+
+def revert_to(client, obj, version, model):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_revision", args=[obj.pk, version.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert client.post(url, form_data(page, model)).status_code == 302
+
+
+def test_reverting_an_edition_leaves_its_rsvp_settings_as_they_are():
+    from rsvps.models import RsvpSettings
+
+    edition = EditionFactory(title="Frist title")
+    RsvpSettings.objects.create(edition=edition, enabled=True, capacity=50, guest_list_key="the-first-link")
+    anna = organizer("anna")
+    assert save(anna, edition, title="First title").status_code == 302
+    RsvpSettings.objects.filter(edition=edition).update(capacity=80, guest_list_key="the-new-link")
+    assert save(anna, edition, title="First title, typo again").status_code == 302
+    older = Version.objects.get_for_object(edition)[1]
+    in_the_version = {version.content_type.model for version in older.revision.version_set.all()}
+    assert "edition" in in_the_version and "rsvpsettings" not in in_the_version
+
+    revert_to(anna, edition, older, Edition)
+    edition.refresh_from_db()
+    assert edition.title == "First title"
+    rsvp_settings = RsvpSettings.objects.get(edition=edition)
+    assert (rsvp_settings.capacity, rsvp_settings.guest_list_key) == (80, "the-new-link")
+
+
+def test_reverting_a_raffle_checks_the_entries_against_that_versions_answers():
+    from raffles.models import Raffle
+
+    raffle = RaffleFactory(accepted_answers="Chollet")
+    entry = RaffleEntryFactory(raffle=raffle, answer="LeCun")
+    anna = organizer("anna")
+    change = reverse("admin:raffles_raffle_change", args=[raffle.pk])
+    data = form_data(anna.get(change), Raffle)
+    assert anna.post(change, data).status_code == 302
+    data = form_data(anna.get(change), Raffle)
+    data["accepted_answers"] = ["Chollet\nLeCun"]
+    assert anna.post(change, data).status_code == 302
+    entry.refresh_from_db()
+    assert entry.answer_correct is True
+    first = Version.objects.get_for_object(raffle)[1]
+    revert_to(anna, raffle, first, Raffle)
+    raffle.refresh_from_db()
+    entry.refresh_from_db()
+    assert raffle.accepted_answers == "Chollet"
+    assert entry.answer_correct is False
