@@ -171,3 +171,32 @@ def test_reverting_a_raffle_checks_the_entries_against_that_versions_answers():
     entry.refresh_from_db()
     assert raffle.accepted_answers == "Chollet"
     assert entry.answer_correct is False
+
+
+def test_versions_of_rsvp_settings_kept_before_are_forgotten_and_the_edition_reverts():
+    """An edition saved with its RSVP settings while they were versioned (issue #23) still reverts."""
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.db import connection
+    from reversion.models import Revision
+
+    from rsvps.models import RsvpSettings
+
+    edition = EditionFactory(title="Kept title")
+    anna = organizer("anna")
+    assert save(anna, edition, title="Kept title!").status_code == 302
+    rsvp_settings = RsvpSettings.objects.create(edition=edition, enabled=True, capacity=50)
+    older = Version.objects.get_for_object(edition)[0]
+    Version.objects.create(  # as django-reversion stored it then, in the edition's revision
+        revision=older.revision, object_id=str(rsvp_settings.pk), content_type=ContentType.objects.get_for_model(
+            RsvpSettings), db="default", format="json", serialized_data="[]", object_repr="RSVP settings",
+    )  # fmt: skip
+    assert save(anna, edition, title="Newer title").status_code == 302
+    migration = importlib.import_module("history.migrations.0001_forget_rsvp_settings_versions")
+    migration.forget_rsvp_settings_versions(django_apps, connection.schema_editor())
+    assert not Version.objects.filter(content_type__model="rsvpsettings").exists()
+    assert Revision.objects.filter(pk=older.revision_id).exists()
+    revert_to(anna, edition, Version.objects.get(pk=older.pk), Edition)
+    edition.refresh_from_db()
+    assert edition.title == "Kept title!"
