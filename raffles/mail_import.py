@@ -26,6 +26,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from vdlm.validators import NOT_IN_ONE_LINE
+
 from .models import RaffleEntry
 from .services import EmailEntryOutcome, add_email_entry
 
@@ -187,10 +189,12 @@ def message_id_of(message, raw):
     """The Message-ID, or one derived from the message bytes when it has none, so
     importing the same mailbox twice gives the same id."""
     header = _header(message, "Message-ID")
-    message_id = "".join(str(header).split()) if header is not None else ""
-    if not message_id or len(message_id) > _MESSAGE_ID_LENGTH:
+    message_id = _repair("".join(str(header).split())) if header is not None else ""
+    # A NUL or another control character (an encoded word may decode to one) is no id: PostgreSQL
+    # refuses a NUL in any query, and one such mail would stop every later import of the mailbox.
+    if not message_id or len(message_id) > _MESSAGE_ID_LENGTH or NOT_IN_ONE_LINE.search(message_id):
         return f"<sha256:{hashlib.sha256(raw).hexdigest()}@vdlm.local>"
-    return _repair(message_id)
+    return message_id
 
 
 def parse_message(message, *, raw=None):

@@ -554,6 +554,18 @@ def test_messages_without_message_id_get_a_stable_one():
     assert first.message_id != other.message_id
 
 
+def test_a_message_id_with_a_control_character_is_replaced_and_the_entry_stored(raffle, tmp_path):
+    # "=?utf-8?q?a=00b?=" decodes to a NUL, which PostgreSQL refuses in any query.
+    mails = [mail(message_id="=?utf-8?q?a=00b?="), mail(message_id="<a\x01b@example.org>",
+             sender="Grace Hopper <grace@example.org>")]  # fmt: skip
+    for raw in mails:
+        parsed = mail_import.parse_message(raw)
+        assert parsed.message_id.startswith("<sha256:") and "\x00" not in parsed.message_id
+    output = run("ml-prague-2020", mbox=write_mbox(tmp_path / "inbox.mbox", mails))
+    assert output.startswith("Read 2 messages: 2 stored,")
+    assert sorted(RaffleEntry.objects.values_list("email", flat=True)) == ["ada@example.org", "grace@example.org"]
+
+
 def test_messages_without_message_id_are_imported_once(raffle, tmp_path):
     path = write_mbox(tmp_path / "inbox.mbox", [mail(message_id=None)])
     run("ml-prague-2020", mbox=path)
