@@ -66,8 +66,13 @@ def default_backup_path(using="default"):
 
 
 def backup_database(path=None, using="default"):
-    """Write a backup of the `using` database to `path` (default: default_backup_path); returns the path."""
+    """Write a backup of the `using` database to `path` (default: default_backup_path); returns the path.
+
+    A `path` that is a folder gets a new file named as by default in it.
+    """
     path = Path(path) if path else default_backup_path(using)
+    if path.is_dir():  # `--output backups`: a new file in that folder, never the folder's own mode changed
+        path = path / default_backup_path(using).name
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     settings_dict = connections[using].settings_dict
     vendor = _vendor(using)

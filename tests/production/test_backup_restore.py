@@ -90,3 +90,17 @@ def test_restore_asks_before_it_replaces_anything(tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
     with pytest.raises(CommandError, match="Restore cancelled; nothing was changed."):
         call_command("restore_db", str(tmp_path / "whatever.dump"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_into_a_folder_is_a_new_file_in_it_and_the_folder_stays_usable(tmp_path):
+    _needs_tools()
+    build_meetup_32()
+    folder = tmp_path / "backups"
+    folder.mkdir(mode=0o750)
+    out = io.StringIO()
+    call_command("backup_db", "--output", str(folder), stdout=out)
+    (written,) = folder.iterdir()
+    assert f"Backup written: {written}" in out.getvalue()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600 and written.stat().st_size > 0
