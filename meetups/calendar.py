@@ -23,7 +23,7 @@ from icalendar import Calendar, Event
 
 from sponsors.models import Sponsorship
 from talks.models import Talk
-from vdlm.validators import one_line
+from vdlm.validators import LAST_EVENT_DATE, one_line
 
 from .models import AgendaItem, Edition, SiteProfile
 from .schedule import edition_end, edition_start, local_datetime
@@ -267,7 +267,9 @@ def build_calendar(editions, site_url, *, name, source_url):
         last = max(edition.last_date for edition in editions)
         # A time zone icalendar does not know gets no VTIMEZONE (add_missing_timezones skips it).
         calendar.add_missing_timezones(
-            first_date=datetime.date(first.year, 1, 1), last_date=datetime.date(last.year + 1, 12, 31)
+            first_date=datetime.date(first.year, 1, 1),
+            # A date the form refuses (a placeholder 31.12.9999) stored anyway still gives a calendar.
+            last_date=datetime.date(min(last.year, LAST_EVENT_DATE.year) + 1, 12, 31),
         )
     return calendar
 

@@ -12,7 +12,13 @@ from django.utils import timezone
 from vdlm.links import path_to
 from vdlm.page_cache import content_version
 from vdlm.uploads import RandomFileName, UploadImageField
-from vdlm.validators import validate_image_upload, validate_pdf_upload, validate_single_line, validate_web_url
+from vdlm.validators import (
+    validate_event_date,
+    validate_image_upload,
+    validate_pdf_upload,
+    validate_single_line,
+    validate_web_url,
+)
 
 from .querysets import EditionQuerySet
 
@@ -157,9 +163,14 @@ class Edition(models.Model):
     topic = models.CharField(
         max_length=300, blank=True, help_text="One line, as in the archive table.", validators=[validate_single_line]
     )
-    start_date = models.DateField()
+    start_date = models.DateField(validators=[validate_event_date])
     start_time = models.TimeField(null=True, blank=True, help_text="Doors or start, Vienna time.")
-    end_date = models.DateField(null=True, blank=True, help_text="Only for events over several days (2018-12-04/05).")
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Only for events over several days (2018-12-04/05).",
+        validators=[validate_event_date],
+    )
     end_time = models.TimeField(null=True, blank=True)
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="editions")
     attendance = models.CharField(max_length=10, choices=Attendance.choices, default=Attendance.IN_PERSON)

@@ -7,6 +7,7 @@ read their pages), not by their name. What passes is then re-encoded without its
 under a random name (vdlm/uploads.py).
 """
 
+import datetime
 import re
 import warnings
 from urllib.parse import quote
@@ -328,3 +329,18 @@ class WebURLValidator(URLValidator):
 
 
 validate_web_url = WebURLValidator()
+
+
+# Far enough for any meetup, near enough that a calendar can still hold the year after it: the
+# calendar feed names time zones until the end of the year after its last event.
+LAST_EVENT_DATE = datetime.date(2999, 12, 31)
+
+
+def validate_event_date(value):
+    """Refuse a date after LAST_EVENT_DATE, such as a placeholder 31.12.9999."""
+    if isinstance(value, datetime.date) and value > LAST_EVENT_DATE:
+        raise ValidationError(
+            "Please give the real date: dates after %(last)s are refused (a placeholder date breaks the calendars).",
+            code="date_too_late",
+            params={"last": "31 December 2999"},
+        )

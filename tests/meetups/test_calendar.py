@@ -310,3 +310,19 @@ def test_the_calendars_cost_three_queries_however_many_editions(client, db, djan
         with django_assert_num_queries(3, info=url):
             client.get(url)
     assert len(_calendar(client, urls[0])[1].events) == 1 + 40
+
+
+def test_a_placeholder_date_is_refused_and_one_stored_anyway_breaks_no_calendar(client, organizer_client, db):
+    from tests.admin_forms import form_data
+
+    edition = EditionFactory(code="77", number=77, start_time=datetime.time(18, 30))
+    change = f"/admin/meetups/edition/{edition.pk}/change/"
+    data = form_data(organizer_client.get(change), Edition)
+    data["start_date"] = ["31/12/9999"]
+    answer = organizer_client.post(change, data)
+    assert answer.status_code == 200
+    assert "Please give the real date: dates after 31 December 2999 are refused" in answer.content.decode()
+    # Stored behind the form's back (an import, the shell): the calendars still answer.
+    Edition.objects.filter(pk=edition.pk).update(start_date=datetime.date(9999, 12, 30))
+    for path in ["/meetups/calendar.ics", "/meetups/77/calendar.ics", "/meetups/77/"]:
+        assert client.get(path).status_code == 200, path
