@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import datetime
 import email
+import email.utils
 import hashlib
 import html.parser
 import imaplib
@@ -219,7 +220,7 @@ def _parse(message, raw):
     email_address, name = _sender(message)
     if not email_address:
         return NO_SENDER
-    received_at = _date(message)
+    received_at = _arrival(message) or _date(message)
     if received_at is None:
         return NO_DATE
     answer = _answer(message)
@@ -277,6 +278,24 @@ def _sender(message):
     except ValidationError:
         return "", ""
     return email_address, _clean(address.display_name or "", _NAME_LENGTH)
+
+
+def _arrival(message):
+    """When the mail reached the mailbox: the date the receiving server stamped on the topmost
+    Received header (RFC 5321, 4.4), or None. The Date header is the sender's own clock, which
+    may run fast or slow, or be set by hand to look on time."""
+    try:
+        topmost = (message.get_all("Received") or [None])[0]
+    except Exception:  # a malformed header raises where it is parsed
+        return None
+    _, semicolon, stamp = str(topmost or "").rpartition(";")
+    if not semicolon:
+        return None
+    try:
+        value = email.utils.parsedate_to_datetime(stamp.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
 
 
 def _date(message):

@@ -543,6 +543,31 @@ def test_dates_without_a_known_zone_are_utc():
     assert parsed.received_at == datetime.datetime(2020, 2, 4, 10, 0, tzinfo=datetime.UTC)
 
 
+def received(raw, *stamps):
+    """The message as the mailbox holds it: each server on the way put a Received header on top."""
+    lines = [f"Received: from relay{n}.example.net by mx{n}.example.org; {stamp}\n" for n, stamp in enumerate(stamps)]
+    return "".join(lines).encode("ascii") + raw
+
+
+def test_the_deadline_is_judged_by_arrival_not_by_the_senders_clock(raffle, tmp_path):
+    # The raffle closes at 00:00 on 11 February, Vienna time.
+    set_back = received(
+        mail(date="Mon, 10 Feb 2020 23:59:00 +0100", sender="Late Larry <larry@example.org>", message_id="<l@x>"),
+        "Tue, 11 Feb 2020 00:05:00 +0100",  # the topmost: the mailbox's own server
+        "Mon, 10 Feb 2020 23:58:00 +0100",  # further down, anything the sender's side wrote
+    )
+    fast_phone = received(
+        mail(date="Tue, 11 Feb 2020 00:03:00 +0100", sender="Fast Fiona <fiona@example.org>", message_id="<f@x>"),
+        "Mon, 10 Feb 2020 23:59:30 +0100",
+    )
+    assert mail_import.parse_message(set_back).received_at == datetime.datetime(2020, 2, 11, 0, 5, tzinfo=VIENNA)
+    output = run("ml-prague-2020", mbox=write_mbox(tmp_path / "inbox.mbox", [set_back, fast_phone]))
+    assert output.startswith("Read 2 messages: 1 stored, 0 duplicates, 1 after the deadline")
+    entry = RaffleEntry.objects.get()
+    assert entry.email == "fiona@example.org"
+    assert entry.submitted_at == datetime.datetime(2020, 2, 10, 23, 59, 30, tzinfo=VIENNA)
+
+
 def test_messages_without_message_id_get_a_stable_one():
     first = mail_import.parse_message(mail(message_id=None))
     again = mail_import.parse_message(mail(message_id=None))
