@@ -134,6 +134,9 @@ class ImportReport:
         # Early answers only happen when the raffle was announced before it opened.
         if self.early:
             parts.append(f"{self.early} before the raffle opened")
+        confirmed = self.count(EmailEntryOutcome.CONFIRMED)
+        if confirmed:
+            parts.insert(1, f"{confirmed} {'would confirm' if self.dry_run else 'confirmed'} a web entry")
         parts += [f"{self.unparsable} unparsable", f"{self.ignored} {IGNORED}"]
         sentence = f"Read {_plural(len(self.results), 'message')}: {', '.join(parts)}."
         return f"Dry run, nothing was saved. {sentence}" if self.dry_run else sentence

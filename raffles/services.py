@@ -253,12 +253,14 @@ class EmailEntryOutcome:
     DUPLICATE_ADDRESS = "duplicate address"
     LATE = "after the deadline"
     EARLY = "before the raffle opened"
+    CONFIRMED = "confirmed the web entry"
 
 
 def add_email_entry(raffle, *, email, answer, message_id, received_at, name=""):
     """Store an answer that arrived by email; returns an EmailEntryOutcome value.
 
-    Email entries count as confirmed: the sender proved the address by sending.
+    Email entries count as confirmed: the sender proved the address by sending, which also
+    confirms a web entry of the same address still waiting for its link (CONFIRMED).
     Idempotent by Message-ID; late, early and duplicate answers are not stored.
     """
     with transaction.atomic():
@@ -289,6 +291,12 @@ def add_email_entry(raffle, *, email, answer, message_id, received_at, name=""):
         except IntegrityError:
             if message_id and RaffleEntry.objects.filter(raffle=raffle, message_id=message_id).exists():
                 return EmailEntryOutcome.DUPLICATE_MESSAGE
+            # The address entered on the web and never opened the link (in the spam folder, say), then
+            # sent the answer by mail: the mail proves the address, so that entry takes part, with its
+            # first answer.
+            unconfirmed = RaffleEntry.objects.filter(raffle=raffle, email__iexact=email, confirmed_at__isnull=True)
+            if unconfirmed.update(confirmed_at=received_at):
+                return EmailEntryOutcome.CONFIRMED
             return EmailEntryOutcome.DUPLICATE_ADDRESS
     return EmailEntryOutcome.STORED
 

@@ -15,12 +15,13 @@ from django.core.management import CommandError, call_command
 
 from raffles import mail_import
 from raffles.models import Raffle, RaffleEntry
-from tests.factories import RaffleFactory
+from tests.factories import RaffleEntryFactory, RaffleFactory
 
 VIENNA = zoneinfo.ZoneInfo("Europe/Vienna")
 OPENS = datetime.datetime(2020, 2, 3, 18, 0, tzinfo=VIENNA)
 CLOSES = datetime.datetime(2020, 2, 11, 0, 0, tzinfo=VIENNA)
 ON_TIME = "Tue, 04 Feb 2020 10:00:00 +0100"
+ON_TIME_AT = datetime.datetime(2020, 2, 4, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
 
 
 def mail(
@@ -566,6 +567,25 @@ def test_the_deadline_is_judged_by_arrival_not_by_the_senders_clock(raffle, tmp_
     entry = RaffleEntry.objects.get()
     assert entry.email == "fiona@example.org"
     assert entry.submitted_at == datetime.datetime(2020, 2, 10, 23, 59, 30, tzinfo=VIENNA)
+
+
+def test_a_mail_confirms_the_web_entry_of_its_address_that_waited_for_its_link(raffle, tmp_path):
+    from raffles.models import Raffle
+
+    Raffle.objects.filter(pk=raffle.pk).update(requires_confirmation=True)
+    web = RaffleEntryFactory(raffle=raffle, email="Ada@Example.org", answer="Chollet", confirmed_at=None)
+    done = RaffleEntryFactory(raffle=raffle, email="bo@example.org", answer="Chollet", confirmed_at=ON_TIME_AT)
+    path = write_mbox(tmp_path / "inbox.mbox", [mail("LeCun\n"), mail(sender="bo@example.org", message_id="<b@x>")])
+    dry = run("ml-prague-2020", mbox=path, dry_run=True)
+    assert dry.startswith("Dry run, nothing was saved. Read 2 messages: 0 would be stored, 1 would confirm a web entry")
+    web.refresh_from_db()
+    assert web.confirmed_at is None
+    output = run("ml-prague-2020", mbox=path)
+    assert output.startswith("Read 2 messages: 0 stored, 1 confirmed a web entry, 1 duplicate,")
+    web.refresh_from_db()
+    done.refresh_from_db()
+    assert (web.confirmed_at, web.answer) == (ON_TIME_AT, "Chollet")  # its first answer stands
+    assert done.confirmed_at == ON_TIME_AT and RaffleEntry.objects.count() == 2
 
 
 def test_messages_without_message_id_get_a_stable_one():
